@@ -1,6 +1,7 @@
 export { compileFilterPattern } from "./compile.js";
 export { InvalidParameterException } from "./errors.js";
 export { FilterSet } from "./filter-set.js";
+export { parseSelector, selectValue } from "./json/selector.js";
 export type {
   MetricFilterMatchRecord,
   TestMetricFilterInput,
