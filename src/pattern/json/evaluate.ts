@@ -19,7 +19,7 @@ export const NEED_EXACT = Symbol("need exact JSON");
 const TWO_53 = 2 ** 53;
 
 function isContainer(v: unknown): v is object {
-  return typeof v === "object" && v !== null;
+  return typeof v === "object" && v !== null && !(v instanceof JsonNumber);
 }
 
 function stepInto(node: unknown, step: SelectorStep, out: unknown[]): void {
@@ -42,16 +42,16 @@ export function resolveSelector(
   selector: Selector,
 ): { nodes: unknown[]; prefixExists: boolean } {
   let nodes: unknown[] = [root];
-  let prefixExists = true;
   const steps = selector.steps;
   for (let i = 0; i < steps.length; i++) {
-    if (i === selector.wildcardAt) prefixExists = nodes.length > 0;
     const next: unknown[] = [];
     for (const n of nodes) stepInto(n, steps[i], next);
     nodes = next;
-    if (nodes.length === 0) break;
+    // The part before the wildcard is missing: nothing selected, and `!=` has nothing to stand on.
+    if (nodes.length === 0)
+      return { nodes, prefixExists: selector.wildcardAt >= 0 && i >= selector.wildcardAt };
   }
-  return { nodes, prefixExists: selector.wildcardAt < 0 ? nodes.length > 0 : prefixExists };
+  return { nodes, prefixExists: true };
 }
 
 /** A JSON number as AWS sees it: its exact value (null when it overflowed a double) and its Java text. */
