@@ -25,7 +25,10 @@ function failAt(src: string, start: number, at: number): never {
  * Lexes a selector: `$` then steps `.name`, `.*`, `.['key']`, `[n]`, `[*]`. A bracket step is its own
  * token in AWS's lexer (an error inside it is reported from the `[`: `{ $.a[-1] = 2 }` -> `[-`).
  */
-export function lexSelector(src: string, start: number): { end: number; steps: SelectorStep[]; wildcards: number } {
+export function lexSelector(
+  src: string,
+  start: number,
+): { end: number; steps: SelectorStep[]; wildcards: number } {
   const steps: SelectorStep[] = [];
   let wildcards = 0;
   let i = start + 1;
