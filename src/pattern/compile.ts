@@ -1,7 +1,8 @@
 import type { PatternAst } from "./ast.js";
-import { evaluateJsonExpr, NEED_EXACT } from "./json/evaluate.js";
+import { compileJsonExpr, type JsonPredicate } from "./json/compile-json.js";
+import { NEED_EXACT } from "./json/evaluate.js";
 import { JsonNumber, parseExactJson } from "./json/exact-json.js";
-import { buildPrefilter, prefilterSources } from "./json/prefilter.js";
+import { buildPrefilter, type PrefilterAlternative, prefilterSources } from "./json/prefilter.js";
 import { parsePattern } from "./parse.js";
 import { matchSpace } from "./space/evaluate.js";
 import { matchTerms } from "./terms.js";
@@ -33,25 +34,23 @@ export function parseJsonEvent(message: string): Record<string, unknown> | undef
   return isJsonObject(root) ? root : undefined;
 }
 
-/** Evaluates a JSON pattern on an already parsed event, re-parsing exactly only when the answer needs it. */
-export function evaluateJsonEvent(
-  ast: Extract<PatternAst, { kind: "json" }>,
-  root: unknown,
-  message: string,
-): boolean {
+/** Evaluates a compiled JSON pattern on a parsed event, re-parsing exactly only when the answer needs it. */
+export function evaluateJsonEvent(predicate: JsonPredicate, root: unknown, message: string): boolean {
   try {
-    return evaluateJsonExpr(ast.expr, root);
+    return predicate(root);
   } catch (e) {
     if (e !== NEED_EXACT) throw e;
     const exact = parseExactJson(message);
-    return isJsonObject(exact) && evaluateJsonExpr(ast.expr, exact);
+    return isJsonObject(exact) && predicate(exact);
   }
 }
 
 export interface CompiledPatternWithAst extends CompiledPattern {
   readonly ast: PatternAst;
   /** For JSON patterns: the prefilter's alternatives (see json/prefilter.ts), null when unbounded. */
-  readonly prefilterSources: string[] | null;
+  readonly prefilterSources: PrefilterAlternative[] | null;
+  /** For JSON patterns: the compiled predicate over a parsed event. */
+  readonly jsonPredicate: JsonPredicate | null;
 }
 
 /** Parses and compiles a filter pattern; throws InvalidParameterException for what AWS rejects. */
@@ -63,6 +62,7 @@ export function compileFilterPattern(pattern: string): CompiledPatternWithAst {
     regexCount,
     ast,
     prefilterSources: ast.kind === "json" ? prefilterSources(ast.expr) : null,
+    jsonPredicate: ast.kind === "json" ? compileJsonExpr(ast.expr) : null,
   };
   switch (ast.kind) {
     case "all":
@@ -77,12 +77,13 @@ export function compileFilterPattern(pattern: string): CompiledPatternWithAst {
       return { ...base, test, match: (m) => (test(m) ? { extractedValues: {} } : null) };
     }
     case "json": {
+      const predicate = base.jsonPredicate!;
       const sources = base.prefilterSources;
       const prefilter = sources === null ? null : buildPrefilter(sources);
       const match = (m: string): PatternMatch | null => {
         if (prefilter !== null && !prefilter.test(m)) return null;
         const root = parseJsonEvent(m);
-        if (root === undefined || !evaluateJsonEvent(ast, root, m)) return null;
+        if (root === undefined || !evaluateJsonEvent(predicate, root, m)) return null;
         return { extractedValues: {}, json: root };
       };
       return { ...base, test: (m) => match(m) !== null, match };

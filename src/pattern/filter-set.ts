@@ -1,12 +1,14 @@
-import type { PatternAst } from "./ast.js";
 import { type CompiledPatternWithAst, evaluateJsonEvent, parseJsonEvent } from "./compile.js";
-import { buildPrefilter } from "./json/prefilter.js";
+import type { JsonPredicate } from "./json/compile-json.js";
+import { NEED_EXACT } from "./json/evaluate.js";
+import { buildPrefilter, type PrefilterAlternative } from "./json/prefilter.js";
 import type { CompiledPattern, PatternMatch } from "./types.js";
 
-type JsonAst = Extract<PatternAst, { kind: "json" }>;
+/** The answer for most events: shared, never written to (matching() returns it read-only). */
+const NONE: number[] = Object.freeze([]) as unknown as number[];
 
 function hasAst(p: CompiledPattern): p is CompiledPatternWithAst {
-  return "ast" in p && "prefilterSources" in p;
+  return "jsonPredicate" in p && "prefilterSources" in p;
 }
 
 /**
@@ -17,18 +19,18 @@ function hasAst(p: CompiledPattern): p is CompiledPatternWithAst {
 export class FilterSet {
   readonly patterns: readonly CompiledPattern[];
   private readonly jsonIndexes: number[] = [];
-  private readonly jsonAsts: JsonAst[] = [];
+  private readonly jsonPredicates: JsonPredicate[] = [];
   private readonly otherIndexes: number[] = [];
   private readonly prefilter: RegExp | null;
 
   constructor(patterns: readonly CompiledPattern[]) {
     this.patterns = patterns;
-    const sources: string[] = [];
+    const sources: PrefilterAlternative[] = [];
     let bounded = true;
     patterns.forEach((p, i) => {
-      if (hasAst(p) && p.ast.kind === "json") {
+      if (hasAst(p) && p.jsonPredicate !== null) {
         this.jsonIndexes.push(i);
-        this.jsonAsts.push(p.ast);
+        this.jsonPredicates.push(p.jsonPredicate);
         if (p.prefilterSources === null) bounded = false;
         else sources.push(...p.prefilterSources);
       } else {
@@ -38,28 +40,60 @@ export class FilterSet {
     this.prefilter = bounded && this.jsonIndexes.length > 0 ? buildPrefilter(sources) : null;
   }
 
-  /** Calls `onMatch` for every pattern that matches (non-JSON patterns first, then JSON ones). */
+  /** Calls `onMatch` for every pattern that matches, in pattern order. */
   matchEach(message: string, onMatch: (index: number, match: PatternMatch) => void): void {
-    for (const i of this.otherIndexes) {
-      const m = this.patterns[i].match(message);
-      if (m) onMatch(i, m);
-    }
-    if (this.jsonIndexes.length === 0) return;
-    if (this.prefilter !== null && !this.prefilter.test(message)) return;
-    const root = parseJsonEvent(message);
-    if (root === undefined) return;
-    for (let k = 0; k < this.jsonIndexes.length; k++) {
-      if (evaluateJsonEvent(this.jsonAsts[k], root, message))
-        onMatch(this.jsonIndexes[k], { extractedValues: {}, json: root });
+    const indexes = this.matching(message);
+    if (indexes.length === 0) return;
+    let root: Record<string, unknown> | undefined;
+    for (const i of indexes) {
+      const p = this.patterns[i];
+      if (hasAst(p) && p.jsonPredicate !== null) {
+        root ??= parseJsonEvent(message);
+        onMatch(i, { extractedValues: {}, json: root });
+      } else {
+        const m = p.match(message);
+        if (m) onMatch(i, m);
+      }
     }
   }
 
-  /** Indices of the patterns that match, in pattern order. */
-  matching(message: string): number[] {
-    const out: number[] = [];
-    this.matchEach(message, (i) => {
-      out.push(i);
-    });
-    return out.length > 1 ? out.sort((a, b) => a - b) : out;
+  /**
+   * Indices of the patterns that match, in pattern order. The hot loop: no callbacks and no per-match
+   * objects, one JSON.parse at most, and none when the prefilter rejects the event.
+   */
+  matching(message: string): readonly number[] {
+    let out: number[] = NONE;
+    for (const i of this.otherIndexes) {
+      if (this.patterns[i].test(message)) {
+        if (out === NONE) out = [];
+        out.push(i);
+      }
+    }
+    const n = this.jsonIndexes.length;
+    if (n === 0) return out;
+    if (this.prefilter !== null && !this.prefilter.test(message)) return out;
+    const root = parseJsonEvent(message);
+    if (root === undefined) return out;
+    const before = out.length;
+    const preds = this.jsonPredicates;
+    try {
+      for (let k = 0; k < n; k++) {
+        if (preds[k](root)) {
+          if (out === NONE) out = [];
+          out.push(this.jsonIndexes[k]);
+        }
+      }
+    } catch (e) {
+      if (e !== NEED_EXACT) throw e;
+      // A comparison needs the number's exact text: evaluate every JSON pattern again, each on its own terms.
+      if (out !== NONE) out.length = before;
+      for (let k = 0; k < n; k++) {
+        if (evaluateJsonEvent(preds[k], root, message)) {
+          if (out === NONE) out = [];
+          out.push(this.jsonIndexes[k]);
+        }
+      }
+    }
+    return before > 0 && out.length > before ? out.sort((a, b) => a - b) : out;
   }
 }

@@ -82,7 +82,7 @@ function numberText(v: number): string {
 }
 
 /** Is the node a value that comparisons apply to (a string or a number)? */
-function comparable(node: unknown, value: Value): boolean {
+export function comparable(node: unknown, value: Value): boolean {
   if (typeof node === "string") return true;
   if (node instanceof JsonNumber) {
     // An overflowed float is "not a number for any comparison" with a numeric literal.
@@ -106,7 +106,7 @@ function decimalOf(node: number | JsonNumber): Decimal | null {
 }
 
 /** `node = value` for a comparable node. */
-function equals(node: string | number | JsonNumber, value: Value): boolean {
+export function equals(node: string | number | JsonNumber, value: Value): boolean {
   switch (value.type) {
     case "any":
       return true;
@@ -123,7 +123,7 @@ function equals(node: string | number | JsonNumber, value: Value): boolean {
   }
 }
 
-function ordered(node: unknown, op: "<" | "<=" | ">" | ">=", value: Value): boolean {
+export function ordered(node: unknown, op: "<" | "<=" | ">" | ">=", value: Value): boolean {
   if (value.type !== "number") return false;
   if (typeof node !== "number" && !(node instanceof JsonNumber)) return false;
   const d = decimalOf(node);
@@ -139,7 +139,7 @@ function anyEquals(nodes: unknown[], value: Value): boolean {
   return false;
 }
 
-function holdsNull(node: unknown, throughWildcard: boolean): boolean {
+export function holdsNull(node: unknown, throughWildcard: boolean): boolean {
   if (node === null) return true;
   // Recorded: `$.a IS NULL` holds for {"a":[null,2]} — an array holding a null, one level deep.
   return !throughWildcard && Array.isArray(node) && node.includes(null);

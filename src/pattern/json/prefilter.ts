@@ -10,8 +10,17 @@ import type { JsonCondition, JsonExpr, Selector, Value } from "../ast.js";
  * - `NOT EXISTS`, and anything else we cannot bound, gives "no constraint" (null), which an `&&` can
  *   still narrow through its other side.
  */
+/**
+ * One way an event can satisfy a pattern: the raw text holds `"key"` followed by `:` and `value`
+ * (a regex source), or, with no key, just `value` somewhere.
+ */
+export interface PrefilterAlternative {
+  key: string | null;
+  value: string;
+}
+
 interface Alternatives {
-  sources: string[];
+  sources: PrefilterAlternative[];
   /** Higher is more selective; used to pick a side of `&&`. */
   strength: number;
 }
@@ -51,7 +60,7 @@ function keyOf(selector: Selector): { key: string; direct: boolean } | null {
 }
 
 function presence(key: string): Alternatives {
-  return { sources: [`"${escapeRegex(key)}"\\s*:`], strength: 1 };
+  return { sources: [{ key, value: "" }], strength: 1 };
 }
 
 /** Regex source for the raw JSON string of a value that equals `v` (with its edge wildcards). */
@@ -68,16 +77,15 @@ function condition(c: JsonCondition): Alternatives | null {
   if (c.type !== "compare" || c.selector.wildcardAt >= 0 || c.value.type !== "string") return presence(k.key);
   const valueSource = stringValueSource(c.value);
   if (valueSource === null) return presence(k.key);
-  const keySource = `"${escapeRegex(k.key)}"\\s*:\\s*`;
   if (c.op === "=") {
     const len = c.value.core.length;
     return k.direct
-      ? { sources: [keySource + valueSource], strength: 3 + len / 100 }
-      : { sources: [valueSource], strength: 2.5 + len / 100 };
+      ? { sources: [{ key: k.key, value: valueSource }], strength: 3 + len / 100 }
+      : { sources: [{ key: null, value: valueSource }], strength: 2.5 + len / 100 };
   }
   // `!=` on an exact string: some occurrence of the key must hold something else.
   if (c.op === "!=" && k.direct && !c.value.prefixWildcard && !c.value.suffixWildcard) {
-    return { sources: [`${keySource}(?!${valueSource})`], strength: 2 };
+    return { sources: [{ key: k.key, value: `(?!${valueSource})` }], strength: 2 };
   }
   return presence(k.key);
 }
@@ -101,13 +109,34 @@ function alternatives(e: JsonExpr): Alternatives | null {
 }
 
 /** The prefilter's alternatives for one pattern, or null when it cannot be bounded. */
-export function prefilterSources(expr: JsonExpr): string[] | null {
+export function prefilterSources(expr: JsonExpr): PrefilterAlternative[] | null {
   const a = alternatives(expr);
   return a === null ? null : a.sources;
 }
 
-/** One regular expression accepting what any of the patterns may match (plus any `\u` escape). */
-export function buildPrefilter(sources: readonly string[]): RegExp {
-  const unique = [...new Set(sources)];
-  return new RegExp(["\\\\u", ...unique].join("|"));
+/**
+ * One regular expression accepting what any of the patterns may match (plus any `\u` escape). The
+ * alternatives are grouped by key — `"(?:eventName"\s*:\s*(?:"A"|"B")|type"\s*:\s*"Root")` — which
+ * V8 scans about three times faster than the same alternatives side by side.
+ */
+export function buildPrefilter(alternatives: readonly PrefilterAlternative[]): RegExp {
+  const byKey = new Map<string, Set<string>>();
+  const loose = new Set<string>();
+  for (const a of alternatives) {
+    if (a.key === null) loose.add(a.value);
+    else {
+      let values = byKey.get(a.key);
+      if (!values) byKey.set(a.key, (values = new Set()));
+      values.add(a.value);
+    }
+  }
+  const keyed = [...byKey].map(([key, values]) => {
+    // A bare key (presence) accepts any value, which makes the key's other alternatives redundant.
+    const tail = values.has("") ? "\\s*:" : `\\s*:\\s*(?:${[...values].join("|")})`;
+    return `${escapeRegex(key)}"${tail}`;
+  });
+  const parts = ["\\\\u"];
+  if (keyed.length > 0) parts.push(`"(?:${keyed.join("|")})`);
+  parts.push(...loose);
+  return new RegExp(parts.join("|"));
 }
