@@ -125,9 +125,9 @@ export function buildPrefilter(alternatives: readonly PrefilterAlternative[]): R
   for (const a of alternatives) {
     if (a.key === null) loose.add(a.value);
     else {
-      let values = byKey.get(a.key);
-      if (!values) byKey.set(a.key, (values = new Set()));
+      const values = byKey.get(a.key) ?? new Set<string>();
       values.add(a.value);
+      byKey.set(a.key, values);
     }
   }
   const keyed = [...byKey].map(([key, values]) => {
