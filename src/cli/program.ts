@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CliExit, ExitCode } from "./exit-codes.js";
 import { addGlobalOptions } from "./global-options.js";
 import { registerLogsCommands } from "./logs.js";
+import { registerReplayCommand } from "./replay.js";
 import { registerServeCommand } from "./serve.js";
 import { packageVersion } from "./version.js";
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   addGlobalOptions(program);
   registerLogsCommands(program);
   registerServeCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 

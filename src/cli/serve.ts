@@ -1,13 +1,37 @@
 import type { Command } from "commander";
 
-/** Placeholder so that `npm start` and the command list already show where the server will be. */
+interface ServeOptions {
+  dataDir: string;
+  host: string;
+  port: string;
+  watch?: string;
+  pack: string;
+  sample?: boolean;
+}
+
+/** `trailwatch serve`: the engine, the seed pack, HTTP (/health) and a watched folder. */
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("run the trailwatch server (not available yet)")
-    .action(() => {
-      process.stdout.write(
-        "trailwatch serve: not available yet; the server arrives with the alarm-engine work.\n",
-      );
+    .description("run trailwatch: ingest, metric filters, alarms, HTTP server")
+    .option("--data-dir <dir>", "where the store lives", process.env.TRAILWATCH_DATA_DIR ?? "trailwatch-data")
+    .option("--host <host>", "address to listen on", process.env.TRAILWATCH_HOST ?? "127.0.0.1")
+    .option(
+      "--port <port>",
+      "port to listen on (also TRAILWATCH_PORT)",
+      process.env.TRAILWATCH_PORT ?? "4566",
+    )
+    .option(
+      "--watch <dir>",
+      "folder whose CloudTrail files (.json, .json.gz) are ingested (default: <data-dir>/inbox)",
+    )
+    .option("--pack <pack>", "rule pack installed on start, idempotently", "seed")
+    .option(
+      "--sample",
+      "also ingest the bundled sample records, re-timed to now, to see the seed alarms fire",
+    )
+    .action(async (options: ServeOptions) => {
+      const { runServe } = await import("./serve-run.js");
+      await runServe(options);
     });
 }

@@ -58,9 +58,9 @@ describe("trailwatch program", { concurrency: true }, () => {
     assert.match(r.stderr, /one of --log-event-messages or --file is required/);
   });
 
-  test("serve is a placeholder that exits 0", async () => {
-    const r = await runCli(["serve"]);
-    assert.equal(r.code, 0);
-    assert.match(r.stdout, /alarm-engine/);
+  test("serve rejects a port that is not a port (252)", async () => {
+    const r = await runCli(["serve", "--port", "http"]);
+    assert.equal(r.code, 252);
+    assert.match(r.stderr, /invalid port/);
   });
 });

@@ -1,0 +1,355 @@
+import {
+  evaluateCompositeAlarm,
+  parseAlarmRule,
+  type RuleNode,
+  ruleReferencesAlarm,
+} from "../alarms/composite.js";
+import { evaluateMetricAlarm, evaluationRange, periodWindows } from "../alarms/evaluate.js";
+import { stateUpdateHistory } from "../alarms/history.js";
+import { statisticValue as metricStatistic, summarize } from "../metrics/statistics.js";
+import type { Store } from "../store/store.js";
+import type {
+  Alarm,
+  AlarmHistoryItem,
+  AlarmState,
+  CompositeAlarm,
+  Identity,
+  MetricAggregate,
+  MetricAlarm,
+  MetricAlarmConfig,
+  MetricId,
+} from "../store/types.js";
+import type { Clock } from "./clock.js";
+import type { MetricIndex } from "./metric-index.js";
+import { seriesKey } from "./series-key.js";
+import type { TransitionListener } from "./transitions.js";
+
+export interface AlarmRunnerOptions {
+  store: Store;
+  clock: Clock;
+  identity: Identity;
+  listener: TransitionListener;
+  index: MetricIndex;
+  /** True when every producer of the metric publishes non-negative constants (so its sums only grow). */
+  sumIsMonotone: (metric: MetricId) => boolean;
+}
+
+/** One period's statistic, as the evaluator takes it (null = no data). */
+export interface PeriodDatapoint {
+  timestamp: number;
+  value: number | null;
+  sampleCount?: number;
+}
+
+const MINUTE = 60_000;
+const TEN_SECONDS = 10_000;
+
+/** Evaluation step of an alarm: every minute, every 10 s for periods under a minute (CloudWatch's schedule). */
+export function stepOf(a: MetricAlarmConfig): number {
+  return a.period < 60 ? TEN_SECONDS : MINUTE;
+}
+
+function combine(
+  aggs: readonly MetricAggregate[],
+): { sampleCount: number; sum: number; min: number; max: number } | null {
+  if (aggs.length === 0) return null;
+  let sampleCount = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const a of aggs) {
+    sampleCount += a.sampleCount;
+    sum += a.sum;
+    if (a.min < min) min = a.min;
+    if (a.max > max) max = a.max;
+  }
+  return sampleCount === 0 ? null : { sampleCount, sum, min, max };
+}
+
+/**
+ * Alarms in memory, evaluated on CloudWatch's schedule and as soon as data arrives; every state change is
+ * stored with its history item and handed to the listener.
+ */
+export class AlarmRunner {
+  private readonly alarms = new Map<string, Alarm>();
+  private readonly byMetric = new Map<string, Set<string>>();
+  /** Alarms whose last evaluation saw no data and changed nothing: nothing can change until data comes. */
+  private readonly idle = new Set<string>();
+  private lastTick: number | undefined;
+
+  constructor(private readonly o: AlarmRunnerOptions) {}
+
+  async load(): Promise<void> {
+    for (const a of await this.o.store.listAlarms()) this.remember(a);
+  }
+
+  private remember(a: Alarm): void {
+    const old = this.alarms.get(a.alarmName);
+    if (old?.alarmType === "MetricAlarm") this.byMetric.get(seriesKey(metricOf(old)))?.delete(old.alarmName);
+    this.alarms.set(a.alarmName, a);
+    this.idle.delete(a.alarmName);
+    if (a.alarmType === "MetricAlarm") {
+      const key = seriesKey(metricOf(a));
+      const set = this.byMetric.get(key) ?? new Set<string>();
+      set.add(a.alarmName);
+      this.byMetric.set(key, set);
+    }
+  }
+
+  forget(name: string): void {
+    const a = this.alarms.get(name);
+    if (a?.alarmType === "MetricAlarm") this.byMetric.get(seriesKey(metricOf(a)))?.delete(name);
+    this.alarms.delete(name);
+    this.idle.delete(name);
+  }
+
+  get(name: string): Alarm | undefined {
+    return this.alarms.get(name);
+  }
+
+  list(): Alarm[] {
+    return [...this.alarms.values()].sort((a, b) =>
+      a.alarmName < b.alarmName ? -1 : a.alarmName > b.alarmName ? 1 : 0,
+    );
+  }
+
+  watchedMetrics(): MetricId[] {
+    const out: MetricId[] = [];
+    for (const a of this.alarms.values()) if (a.alarmType === "MetricAlarm") out.push(metricOf(a));
+    return out;
+  }
+
+  longestRangeMs(): number {
+    let longest = 0;
+    for (const a of this.alarms.values()) {
+      if (a.alarmType === "MetricAlarm") longest = Math.max(longest, evaluationRange(a) * a.period * 1000);
+    }
+    return longest;
+  }
+
+  alarmArn(name: string): string {
+    return `arn:aws:cloudwatch:${this.o.identity.region}:${this.o.identity.account}:alarm:${name}`;
+  }
+
+  /** Stores a new or updated alarm (with its history item) and evaluates it right away, as CloudWatch does. */
+  async put(alarm: Alarm, history: AlarmHistoryItem): Promise<void> {
+    await this.o.store.putAlarm(alarm, history);
+    this.remember(alarm);
+    if (alarm.alarmType === "MetricAlarm")
+      await this.evaluate(alarm, this.boundaryAtOrBefore(this.o.clock.now(), alarm), "scheduled");
+    else await this.evaluateComposite(alarm, this.o.clock.now());
+  }
+
+  async delete(name: string, history: AlarmHistoryItem): Promise<boolean> {
+    const ok = await this.o.store.deleteAlarm(name, history);
+    this.forget(name);
+    return ok;
+  }
+
+  /** Writes a state (SetAlarmState or an evaluation) and tells the listener when it changed. */
+  async setState(alarm: Alarm, state: AlarmState, history: AlarmHistoryItem, depth = 0): Promise<Alarm> {
+    const updated = { ...alarm, ...state } as Alarm;
+    await this.o.store.setAlarmState(alarm.alarmName, state, history);
+    this.alarms.set(alarm.alarmName, updated);
+    if (state.stateValue !== alarm.stateValue) {
+      await this.o.listener.onTransition({
+        alarm: updated,
+        oldState: alarm.stateValue,
+        newState: state.stateValue,
+        timestamp: state.stateUpdatedTimestamp,
+        reason: state.stateReason,
+        reasonData: state.stateReasonData,
+      });
+      await this.evaluateParents(updated, state.stateUpdatedTimestamp, depth);
+    }
+    return updated;
+  }
+
+  /** A metric alarm SetAlarmState moved: the next scheduled evaluation must run even without new data. */
+  wake(name: string): void {
+    this.idle.delete(name);
+  }
+
+  /** Composite alarms are evaluated when a child changes state (and when they are created or updated). */
+  private async evaluateParents(child: Alarm, at: number, depth: number): Promise<void> {
+    // A cycle of composites stops here, as CloudWatch stops evaluating on a detected cycle.
+    if (depth >= 20) return;
+    for (const parent of this.alarms.values()) {
+      if (parent.alarmType !== "CompositeAlarm") continue;
+      const rule = this.ruleOf(parent);
+      if (!ruleReferencesAlarm(rule, child.alarmName) && !ruleReferencesAlarm(rule, child.alarmArn)) continue;
+      await this.evaluateComposite(parent, at, depth + 1, child.alarmName);
+    }
+  }
+
+  private readonly rules = new Map<string, { text: string; node: RuleNode }>();
+
+  private ruleOf(a: CompositeAlarm): RuleNode {
+    const cached = this.rules.get(a.alarmName);
+    if (cached && cached.text === a.alarmRule) return cached.node;
+    const node = parseAlarmRule(a.alarmRule);
+    this.rules.set(a.alarmName, { text: a.alarmRule, node });
+    return node;
+  }
+
+  async evaluateComposite(a: CompositeAlarm, at: number, depth = 0, trigger?: string): Promise<void> {
+    const prefix = `arn:aws:cloudwatch:${this.o.identity.region}:${this.o.identity.account}:alarm:`;
+    const result = evaluateCompositeAlarm({
+      alarmArn: a.alarmArn,
+      rule: this.ruleOf(a),
+      child: (reference) => {
+        const c = this.alarms.get(reference.startsWith(prefix) ? reference.slice(prefix.length) : reference);
+        return c && { arn: c.alarmArn, stateValue: c.stateValue, timestamp: c.stateTransitionedTimestamp };
+      },
+      previous: a,
+      trigger,
+    });
+    if (!result.changed) return;
+    const state: AlarmState = {
+      stateValue: result.stateValue,
+      stateReason: result.stateReason,
+      stateReasonData: result.stateReasonData,
+      stateUpdatedTimestamp: at,
+      stateTransitionedTimestamp: at,
+    };
+    await this.setState(a, state, stateUpdateHistory(a, state, at), depth);
+  }
+
+  /** Replaces an alarm's record without a state change (e.g. Enable/DisableAlarmActions). */
+  async replace(alarm: Alarm, history?: AlarmHistoryItem): Promise<void> {
+    await this.o.store.putAlarm(alarm, history);
+    this.alarms.set(alarm.alarmName, alarm);
+  }
+
+  private boundaryAtOrBefore(t: number, a: MetricAlarmConfig): number {
+    const step = stepOf(a);
+    return Math.floor(t / step) * step;
+  }
+
+  /** The per-period datapoints of an alarm's evaluation range at time t, oldest first. */
+  datapoints(a: MetricAlarm, t: number): PeriodDatapoint[] {
+    const ranges = periodWindows(a, t);
+    const metric = metricOf(a);
+    const from = ranges[0]?.start ?? t;
+    const all = this.o.index.range(metric, from, t).filter((x) => a.unit === undefined || x.unit === a.unit);
+    return ranges.map((w) => {
+      const inside = all.filter((x) => x.timestamp >= w.start && x.timestamp < w.end);
+      const c = combine(inside);
+      if (c === null) return { timestamp: w.start, value: null };
+      return { timestamp: w.start, value: statisticValue(a, c, inside), sampleCount: c.sampleCount };
+    });
+  }
+
+  /** Evaluates one metric alarm at time t; stores and announces a transition. */
+  private async evaluate(a: MetricAlarm, t: number, mode: "scheduled" | "early", at = t): Promise<void> {
+    const points = this.datapoints(a, t);
+    const result = evaluateMetricAlarm(a, points, t, a);
+    const changed = result.stateValue !== a.stateValue;
+    if (mode === "early" && (!changed || result.stateValue !== "ALARM")) return;
+    if (!changed) {
+      if (points.every((p) => p.value === null)) this.idle.add(a.alarmName);
+      return;
+    }
+    const state: AlarmState = {
+      stateValue: result.stateValue,
+      stateReason: result.stateReason,
+      stateReasonData: result.stateReasonData,
+      stateUpdatedTimestamp: at,
+      stateTransitionedTimestamp: at,
+    };
+    await this.setState(a, state, stateUpdateHistory(a, state, at));
+  }
+
+  /**
+   * Evaluation as soon as data arrives, so the first root sign-in changes the alarm within a second
+   * instead of a minute. It only ever moves an alarm into ALARM, and only for alarms whose breach cannot
+   * be undone by more data in the same period (Sum, SampleCount or Maximum above a threshold with
+   * non-negative data; Minimum below one): the next scheduled evaluation is then certain to agree.
+   */
+  async evaluateEarly(metrics: readonly MetricId[], now: number): Promise<void> {
+    const seen = new Set<string>();
+    for (const m of metrics) {
+      const names = this.byMetric.get(seriesKey(m));
+      if (!names) continue;
+      for (const name of names) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        this.idle.delete(name);
+        const a = this.alarms.get(name);
+        if (
+          a?.alarmType !== "MetricAlarm" ||
+          a.stateValue === "ALARM" ||
+          !monotoneBreach(a, this.o.sumIsMonotone)
+        )
+          continue;
+        const step = stepOf(a);
+        // The window the next scheduled evaluation will use, with the data so far.
+        const next = Math.floor(now / step) * step + step;
+        await this.evaluate(a, next, "early", now);
+      }
+    }
+  }
+
+  /** Runs the scheduled evaluations of every boundary in (last tick, now]. */
+  async runScheduled(now: number): Promise<void> {
+    const metricAlarms = [...this.alarms.values()].filter(
+      (a): a is MetricAlarm => a.alarmType === "MetricAlarm",
+    );
+    const step = metricAlarms.some((a) => stepOf(a) === TEN_SECONDS) ? TEN_SECONDS : MINUTE;
+    const last = Math.floor(now / step) * step;
+    let b = this.lastTick === undefined ? last : this.lastTick + step;
+    for (; b <= last; b += step) {
+      const due = metricAlarms.filter((a) => !this.idle.has(a.alarmName) && b % stepOf(a) === 0);
+      if (due.length === 0) {
+        // Nothing can change until data arrives: jump to the end.
+        b = last;
+        this.lastTick = b;
+        break;
+      }
+      for (const a of due) await this.evaluate(this.alarms.get(a.alarmName) as MetricAlarm, b, "scheduled");
+      this.lastTick = b;
+    }
+  }
+}
+
+export function metricOf(a: MetricAlarmConfig): MetricId {
+  return { namespace: a.namespace, metricName: a.metricName, dimensions: a.dimensions };
+}
+
+function statisticValue(
+  a: MetricAlarmConfig,
+  c: { sampleCount: number; sum: number; min: number; max: number },
+  inside: readonly MetricAggregate[],
+): number | null {
+  switch (a.statistic) {
+    case "Sum":
+      return c.sum;
+    case "SampleCount":
+      return c.sampleCount;
+    case "Average":
+      return c.sum / c.sampleCount;
+    case "Minimum":
+      return c.min;
+    case "Maximum":
+      return c.max;
+    default:
+      // Percentiles and trimmed statistics need the sketches; the basic ones above do not.
+      if (!a.extendedStatistic) return null;
+      {
+        const summary = summarize(inside);
+        return summary ? (metricStatistic(summary, a.extendedStatistic) ?? null) : null;
+      }
+  }
+}
+
+function monotoneBreach(a: MetricAlarm, sumIsMonotone: (m: MetricId) => boolean): boolean {
+  const above =
+    a.comparisonOperator === "GreaterThanThreshold" ||
+    a.comparisonOperator === "GreaterThanOrEqualToThreshold";
+  const below =
+    a.comparisonOperator === "LessThanThreshold" || a.comparisonOperator === "LessThanOrEqualToThreshold";
+  if (a.statistic === "SampleCount" || a.statistic === "Maximum") return above;
+  if (a.statistic === "Minimum") return below;
+  // A sum only grows when no later value can be negative: metric filters with a non-negative constant value.
+  return a.statistic === "Sum" && above && sumIsMonotone(metricOf(a));
+}

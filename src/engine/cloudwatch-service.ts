@@ -1,0 +1,142 @@
+import { describeAlarms, describeAlarmsForMetric } from "../alarms/describe.js";
+import { resourceNotFound } from "../alarms/errors.js";
+import {
+  alarmCreatedHistory,
+  alarmDeletedHistory,
+  alarmUpdatedHistory,
+  historyPage,
+  historyStoreQuery,
+  stateUpdateHistory,
+} from "../alarms/history.js";
+import { putCompositeAlarmRecord, putMetricAlarmRecord, setAlarmStateRecord } from "../alarms/records.js";
+import {
+  planAlarmDeletion,
+  validateDeleteAlarms,
+  validateDescribeAlarmHistory,
+  validateDescribeAlarms,
+  validateDescribeAlarmsForMetric,
+  validatePutCompositeAlarm,
+  validatePutMetricAlarm,
+  validateSetAlarmState,
+} from "../alarms/validate.js";
+import { getMetricData } from "../metrics/get-metric-data.js";
+import { type GetMetricStatisticsInput, getMetricStatistics } from "../metrics/get-metric-statistics.js";
+import { listMetrics } from "../metrics/list-metrics.js";
+import { putMetricData } from "../metrics/put-metric-data.js";
+import type { Store } from "../store/store.js";
+import type { Identity, MetricAggregate, MetricId } from "../store/types.js";
+import type { AlarmRunner } from "./alarm-runner.js";
+import type { Clock } from "./clock.js";
+
+/**
+ * CloudWatch's alarm operations over the engine: each takes the request as the AWS SDK sends it
+ * (PascalCase members), validates it with AWS's rules and answers in AWS's shape. One handler per
+ * operation whatever the wire protocol; the API layer only translates bytes.
+ */
+export class CloudWatchService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly identity: Identity,
+    private readonly runner: AlarmRunner,
+    /** Stores custom-metric aggregates and hands them to alarm evaluation. */
+    private readonly publish: (aggregates: MetricAggregate[]) => Promise<void>,
+  ) {}
+
+  // ---- metrics ----
+
+  getMetricStatistics(raw: unknown) {
+    return getMetricStatistics(raw as GetMetricStatisticsInput, this.reader, this.clock.now());
+  }
+
+  getMetricData(raw: unknown) {
+    return getMetricData(raw as Parameters<typeof getMetricData>[0], this.reader, this.clock.now());
+  }
+
+  async listMetrics(raw: unknown) {
+    const metrics = await this.store.listMetrics({});
+    return listMetrics((raw ?? {}) as Parameters<typeof listMetrics>[0], metrics, this.clock.now());
+  }
+
+  async putMetricData(raw: unknown): Promise<void> {
+    const aggregates = putMetricData(raw as Parameters<typeof putMetricData>[0], this.clock.now());
+    await this.publish(aggregates);
+  }
+
+  private readonly reader = (metric: MetricId, from: number, to: number) =>
+    this.store.queryAggregates(metric, from, to);
+
+  async putMetricAlarm(raw: unknown): Promise<void> {
+    const config = validatePutMetricAlarm(raw);
+    const now = this.clock.now();
+    const existing = this.runner.get(config.alarmName);
+    const record = putMetricAlarmRecord(config, existing, this.identity, now);
+    await this.runner.put(
+      record,
+      existing ? alarmUpdatedHistory(existing, record, now) : alarmCreatedHistory(record, now),
+    );
+  }
+
+  async putCompositeAlarm(raw: unknown): Promise<void> {
+    const { config } = validatePutCompositeAlarm(raw, {
+      alarmExists: (name) => this.runner.get(name) !== undefined,
+    });
+    const now = this.clock.now();
+    const existing = this.runner.get(config.alarmName);
+    const record = putCompositeAlarmRecord(config, existing, this.identity, now);
+    await this.runner.put(
+      record,
+      existing ? alarmUpdatedHistory(existing, record, now) : alarmCreatedHistory(record, now),
+    );
+  }
+
+  async deleteAlarms(raw: unknown): Promise<void> {
+    const names = validateDeleteAlarms(raw);
+    const now = this.clock.now();
+    for (const alarm of planAlarmDeletion(names, this.runner.list())) {
+      await this.runner.delete(alarm.alarmName, alarmDeletedHistory(alarm, now));
+    }
+  }
+
+  describeAlarms(raw: unknown) {
+    return describeAlarms(this.runner.list(), validateDescribeAlarms(raw ?? {}));
+  }
+
+  describeAlarmsForMetric(raw: unknown) {
+    return describeAlarmsForMetric(this.runner.list(), validateDescribeAlarmsForMetric(raw));
+  }
+
+  async describeAlarmHistory(raw: unknown) {
+    const query = validateDescribeAlarmHistory(raw ?? {});
+    return historyPage(await this.store.queryAlarmHistory(historyStoreQuery(query)), query);
+  }
+
+  /** SetAlarmState: temporary for a metric alarm, which returns to its computed state at the next evaluation. */
+  async setAlarmState(raw: unknown): Promise<void> {
+    const request = validateSetAlarmState(raw);
+    const alarm = this.runner.get(request.alarmName);
+    if (!alarm) throw resourceNotFound();
+    const now = this.clock.now();
+    const state = setAlarmStateRecord(alarm, request, now);
+    await this.runner.setState(alarm, state, stateUpdateHistory(alarm, state, now));
+    this.runner.wake(alarm.alarmName);
+  }
+
+  enableAlarmActions(raw: unknown): Promise<void> {
+    return this.setActionsEnabled(raw, true);
+  }
+
+  disableAlarmActions(raw: unknown): Promise<void> {
+    return this.setActionsEnabled(raw, false);
+  }
+
+  private async setActionsEnabled(raw: unknown, enabled: boolean): Promise<void> {
+    // Same list rules as DeleteAlarms (1–100 names); unknown names are ignored, as AWS does.
+    const names = validateDeleteAlarms(raw);
+    for (const name of names) {
+      const alarm = this.runner.get(name);
+      if (alarm && alarm.actionsEnabled !== enabled)
+        await this.runner.replace({ ...alarm, actionsEnabled: enabled });
+    }
+  }
+}

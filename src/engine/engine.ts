@@ -1,0 +1,204 @@
+import type { Store } from "../store/store.js";
+import type { Identity, LogStream, MetricAggregate, StoredLogEvent } from "../store/types.js";
+import { AggregateBatch, type SketchOf, type TimedSample } from "./aggregate-batch.js";
+import { AlarmRunner } from "./alarm-runner.js";
+import type { Clock } from "./clock.js";
+import { CloudWatchService } from "./cloudwatch-service.js";
+import { LogsService } from "./logs-service.js";
+import { MetricIndex, type SketchMerge } from "./metric-index.js";
+import type { TransitionListener } from "./transitions.js";
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  identity: Identity;
+  listener: TransitionListener;
+  /** Keep every log event in the store (FilterLogEvents, the console); replay turns this off for speed. */
+  storeEvents: boolean;
+  sketchOf?: SketchOf;
+  mergeSketch?: SketchMerge;
+}
+
+export interface IngestEvent {
+  timestamp: number;
+  message: string;
+}
+
+export interface IngestResult {
+  events: number;
+  /** Events that matched at least one metric filter. */
+  matched: number;
+  samples: number;
+}
+
+/**
+ * The one engine behind serve, replay and the tests: ingest -> pattern -> metrics -> alarms, on an
+ * injected clock and store. Ingestion commits events, metric aggregates and the source checkpoint in one
+ * store transaction, then feeds the in-memory metric index that alarm evaluation reads.
+ */
+export class Engine {
+  readonly logs: LogsService;
+  readonly alarms: AlarmRunner;
+  readonly cloudwatch: CloudWatchService;
+  readonly index: MetricIndex;
+
+  private constructor(private readonly opts: EngineOptions) {
+    this.index = new MetricIndex(opts.mergeSketch);
+    this.logs = new LogsService(opts.store, opts.clock, opts.identity);
+    this.alarms = new AlarmRunner({
+      ...opts,
+      index: this.index,
+      sumIsMonotone: (m) => this.logs.publishesOnlyNonNegativeConstants(m),
+    });
+    this.cloudwatch = new CloudWatchService(
+      opts.store,
+      opts.clock,
+      opts.identity,
+      this.alarms,
+      async (aggregates) => {
+        await opts.store.commit({ events: [], streams: [], aggregates });
+        await this.publishAggregates(aggregates, opts.clock.now());
+      },
+    );
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const e = new Engine(opts);
+    await e.logs.load();
+    await e.alarms.load();
+    // Alarm windows need the recent past: at most 7 days (Period x EvaluationPeriods limit) plus a margin.
+    const since = opts.clock.now() - e.alarms.longestRangeMs() - 3_600_000;
+    for (const metric of e.alarms.watchedMetrics()) {
+      for (const a of await opts.store.queryAggregates(metric, since, Number.MAX_SAFE_INTEGER))
+        e.index.add(a);
+    }
+    return e;
+  }
+
+  get store(): Store {
+    return this.opts.store;
+  }
+
+  get clock(): Clock {
+    return this.opts.clock;
+  }
+
+  get identity(): Identity {
+    return this.opts.identity;
+  }
+
+  /** The samples one batch of events publishes, without storing anything (replay's first pass uses it). */
+  samplesOf(
+    logGroupName: string,
+    events: readonly IngestEvent[],
+    emit: (s: TimedSample) => void,
+  ): { matched: number } {
+    const pipeline = this.logs.pipeline(logGroupName);
+    let matched = 0;
+    if (!pipeline) return { matched };
+    const context = { account: this.opts.identity.account, region: this.opts.identity.region };
+    for (const e of events) {
+      const hits = pipeline.process(e.message, context, (s) =>
+        emit({
+          namespace: s.namespace,
+          metricName: s.metricName,
+          dimensions: s.dimensions,
+          value: s.value,
+          unit: s.unit,
+          timestamp: e.timestamp,
+        }),
+      );
+      if (hits.length > 0) matched++;
+    }
+    return { matched };
+  }
+
+  /** Ingests events into one log group and stream; see ingestBatch. */
+  ingest(
+    logGroupName: string,
+    logStreamName: string,
+    events: readonly IngestEvent[],
+    options: { checkpoint?: { source: string; position: string } } = {},
+  ): Promise<IngestResult> {
+    return this.ingestBatch(logGroupName, [{ logStreamName, events }], options);
+  }
+
+  /**
+   * Ingests events into a log group's streams (created when missing): metric filters run, then the events,
+   * the aggregates and the source checkpoint are committed in ONE store transaction — a crash leaves all
+   * of the batch or none of it — and alarms watching the touched metrics are evaluated at once
+   * (AlarmRunner.evaluateEarly).
+   */
+  async ingestBatch(
+    logGroupName: string,
+    streams: readonly { logStreamName: string; events: readonly IngestEvent[] }[],
+    options: { checkpoint?: { source: string; position: string } } = {},
+  ): Promise<IngestResult> {
+    const now = this.opts.clock.now();
+    const batch = new AggregateBatch(this.opts.sketchOf, this.opts.mergeSketch);
+    const result: IngestResult = { events: 0, matched: 0, samples: 0 };
+    const storedEvents: Omit<StoredLogEvent, "seq">[] = [];
+    const bookmarks: LogStream[] = [];
+    for (const { logStreamName, events } of streams) {
+      if (events.length === 0) continue;
+      await this.logs.ensureStream(logGroupName, logStreamName);
+      const { matched } = this.samplesOf(logGroupName, events, (s) => {
+        batch.add(s);
+        result.samples++;
+      });
+      result.events += events.length;
+      result.matched += matched;
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const e of events) {
+        if (e.timestamp < first) first = e.timestamp;
+        if (e.timestamp > last) last = e.timestamp;
+        if (this.opts.storeEvents) {
+          storedEvents.push({
+            logGroupName,
+            logStreamName,
+            timestamp: e.timestamp,
+            message: e.message,
+            ingestionTime: now,
+          });
+        }
+      }
+      bookmarks.push({
+        logGroupName,
+        logStreamName,
+        creationTime: now,
+        firstEventTimestamp: first,
+        lastEventTimestamp: last,
+        lastIngestionTime: now,
+      });
+    }
+    const aggregates = batch.drain();
+    await this.opts.store.commit({
+      events: storedEvents,
+      streams: bookmarks,
+      aggregates,
+      checkpoints: options.checkpoint ? [options.checkpoint] : [],
+    });
+    await this.publishAggregates(aggregates, now);
+    return result;
+  }
+
+  /** Aggregates already stored (or about to be): into the index, then early evaluation of their alarms. */
+  async publishAggregates(aggregates: readonly MetricAggregate[], now: number): Promise<void> {
+    for (const a of aggregates) this.index.add(a);
+    if (aggregates.length > 0)
+      await this.alarms.evaluateEarly(
+        aggregates.map((a) => a.metric),
+        now,
+      );
+  }
+
+  /** Runs every scheduled evaluation due at or before `now` (every minute; every 10 s for short periods). */
+  tick(now: number): Promise<void> {
+    return this.alarms.runScheduled(now);
+  }
+
+  async close(): Promise<void> {
+    await this.opts.store.close();
+  }
+}

@@ -1,0 +1,1035 @@
+/**
+ * The SQLite Store: one file (WAL) through better-sqlite3. better-sqlite3 is synchronous, so each method
+ * does its work in one synchronous step — a multi-statement write in one `db.transaction` — and the async
+ * interface only wraps the result; no transaction ever spans an `await`.
+ */
+import Database from "better-sqlite3";
+import type { CommitBatch, CommitResult, Store } from "../store.js";
+import type {
+  Alarm,
+  AlarmHistoryItem,
+  AlarmState,
+  Dimension,
+  HistoryItemType,
+  LogGroup,
+  LogStream,
+  MetricAggregate,
+  MetricFilter,
+  MetricId,
+  StandardUnit,
+  StoredLogEvent,
+} from "../types.js";
+import { MIGRATIONS, type Migration, migrate, SchemaError } from "./migrations.js";
+
+export interface SqliteStoreOptions {
+  /** The database file (its directory must exist), or ":memory:" (tests). */
+  path: string;
+  /** Combines two serialized percentile sketches of one bucket (src/metrics/sketch.ts). */
+  mergeSketch: (a: Uint8Array, b: Uint8Array) => Uint8Array;
+  /** How long a write waits for another connection's lock before failing; default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Tests only: the migrations to bring the file to. */
+  migrations?: readonly Migration[];
+}
+
+export class StoreClosedError extends Error {
+  override name = "StoreClosedError";
+}
+
+/** A JSON column that does not parse (or has the wrong shape): the file was changed outside trailwatch. */
+export class CorruptRowError extends Error {
+  override name = "CorruptRowError";
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  return SqliteStore.open(options);
+}
+
+interface GroupRow {
+  id: number;
+  name: string;
+  creation_time: number;
+  retention_in_days: number | null;
+  tags: string;
+}
+interface StreamRow {
+  id: number;
+  group_name: string;
+  name: string;
+  creation_time: number;
+  first_event_timestamp: number | null;
+  last_event_timestamp: number | null;
+  last_ingestion_time: number | null;
+}
+interface EventRow {
+  seq: number;
+  group_name: string;
+  stream_name: string;
+  timestamp: number;
+  ingestion_time: number;
+  message: string;
+}
+interface FilterRow {
+  group_name: string;
+  filter_name: string;
+  filter_pattern: string;
+  metric_transformations: string;
+  emit_system_field_dimensions: string | null;
+  creation_time: number;
+}
+interface AggregateRow {
+  timestamp: number;
+  resolution: number;
+  unit: string;
+  sample_count: number;
+  sum: number;
+  min_value: number;
+  max_value: number;
+  sketch: Buffer | null;
+}
+interface HistoryRow {
+  alarm_name: string;
+  alarm_type: string;
+  timestamp: number;
+  item_type: string;
+  summary: string;
+  data: string;
+}
+
+type Params = Record<string, unknown>;
+
+const STREAM_COLUMNS = `s.id, g.name AS group_name, s.name, s.creation_time, s.first_event_timestamp,
+  s.last_event_timestamp, s.last_ingestion_time`;
+const EVENT_COLUMNS = "e.seq, e.timestamp, e.ingestion_time, e.message";
+
+/** `name` starts with `@prefix` (exact, case-sensitive; no LIKE wildcards to escape), index-friendly. */
+const PREFIX = (column: string) => `${column} >= @prefix AND substr(${column}, 1, length(@prefix)) = @prefix`;
+
+export class SqliteStore implements Store {
+  #db: Database.Database | undefined;
+  readonly path: string;
+  /** Statements by SQL text, prepared on first use and kept for the connection's life. */
+  readonly #statements = new Map<string, Database.Statement>();
+  readonly #commit: Database.Transaction<(batch: CommitBatch) => CommitResult>;
+
+  private constructor(db: Database.Database, path: string) {
+    this.#db = db;
+    this.path = path;
+    this.#commit = db.transaction((batch: CommitBatch) => this.#commitSync(batch));
+  }
+
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const { path, mergeSketch } = options;
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (err) {
+      throw new Error(`cannot open the store ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      // WAL: a commit appends to the -wal file and readers are not blocked by the writer. With
+      // synchronous=NORMAL the WAL is fsynced at checkpoints rather than at every commit, so a power loss or
+      // OS crash may lose the last few transactions, but never leaves a half-applied one: every frame is
+      // checksummed and recovery replays only whole committed transactions. A killed process (kill -9, OOM)
+      // loses nothing committed — the WAL is written before commit returns and the OS keeps it. Either
+      // way the file is consistent, and ingest checkpoints are written in the same transactions as the
+      // events, so ingest resumes exactly where the surviving data ends.
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      migrate(db, path, options.migrations ?? MIGRATIONS);
+      // Aggregate sketches merge inside the upsert, within the commit's transaction. Neither argument is
+      // ever NULL: the SQL keeps NULL when either side has no sketch.
+      db.function("trailwatch_merge_sketch", { deterministic: true }, (a: unknown, b: unknown) => {
+        const merged = mergeSketch(a as Buffer, b as Buffer);
+        return Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength);
+      });
+    } catch (err) {
+      db.close();
+      if (err instanceof SchemaError) throw err;
+      throw new Error(`cannot open the store ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return new SqliteStore(db, path);
+  }
+
+  // ---- plumbing ----
+
+  get #conn(): Database.Database {
+    if (this.#db === undefined) throw new StoreClosedError(`the store ${this.path} is closed`);
+    return this.#db;
+  }
+
+  #assertOpen(): void {
+    if (this.#db === undefined) throw new StoreClosedError(`the store ${this.path} is closed`);
+  }
+
+  #stmt(sql: string): Database.Statement {
+    const db = this.#conn;
+    let s = this.#statements.get(sql);
+    if (s === undefined) {
+      s = db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  #get<T>(sql: string, params: Params = {}): T | undefined {
+    return this.#stmt(sql).get(params) as T | undefined;
+  }
+
+  #all<T>(sql: string, params: Params = {}): T[] {
+    return this.#stmt(sql).all(params) as T[];
+  }
+
+  #run(sql: string, params: Params = {}): Database.RunResult {
+    return this.#stmt(sql).run(params);
+  }
+
+  /**
+   * A write transaction. IMMEDIATE takes the write lock up front, so a second process writing the same file
+   * makes this one wait (busy_timeout) instead of failing when a read would have to become a write.
+   */
+  #tx<T>(fn: () => T): T {
+    return this.#conn.transaction(fn).immediate();
+  }
+
+  /** The connection's settings, for diagnostics and tests. */
+  settings(): { journalMode: string; synchronous: number; foreignKeys: boolean; busyTimeoutMs: number } {
+    const db = this.#conn;
+    return {
+      journalMode: db.pragma("journal_mode", { simple: true }) as string,
+      synchronous: db.pragma("synchronous", { simple: true }) as number,
+      foreignKeys: db.pragma("foreign_keys", { simple: true }) === 1,
+      busyTimeoutMs: db.pragma("busy_timeout", { simple: true }) as number,
+    };
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    if (db === undefined) return;
+    this.#db = undefined;
+    this.#statements.clear();
+    try {
+      db.pragma("optimize");
+    } finally {
+      db.close();
+    }
+  }
+
+  // ---- log groups ----
+
+  async createLogGroup(group: LogGroup): Promise<boolean> {
+    const r = this.#run(
+      `INSERT INTO log_groups (name, creation_time, retention_in_days, tags)
+       VALUES (@name, @creationTime, @retention, @tags) ON CONFLICT (name) DO NOTHING`,
+      {
+        name: group.logGroupName,
+        creationTime: group.creationTime,
+        retention: group.retentionInDays ?? null,
+        tags: JSON.stringify(group.tags),
+      },
+    );
+    return r.changes === 1;
+  }
+
+  async getLogGroup(name: string): Promise<LogGroup | undefined> {
+    const row = this.#get<GroupRow>("SELECT * FROM log_groups WHERE name = @name", { name });
+    return row && toLogGroup(row);
+  }
+
+  async listLogGroups(query: { prefix?: string; after?: string; limit: number }): Promise<LogGroup[]> {
+    const where: string[] = [];
+    if (query.prefix !== undefined) where.push(PREFIX("name"));
+    if (query.after !== undefined) where.push("name > @after");
+    const rows = this.#all<GroupRow>(
+      `SELECT * FROM log_groups ${whereClause(where)} ORDER BY name LIMIT @limit`,
+      pick({ prefix: query.prefix, after: query.after, limit: query.limit }),
+    );
+    return rows.map(toLogGroup);
+  }
+
+  async updateLogGroup(group: LogGroup): Promise<void> {
+    this.#run("UPDATE log_groups SET retention_in_days = @retention, tags = @tags WHERE name = @name", {
+      name: group.logGroupName,
+      retention: group.retentionInDays ?? null,
+      tags: JSON.stringify(group.tags),
+    });
+  }
+
+  async deleteLogGroup(name: string): Promise<boolean> {
+    return this.#tx(() => {
+      const g = this.#get<{ id: number }>("SELECT id FROM log_groups WHERE name = @name", { name });
+      if (g === undefined) return false;
+      // Explicit deletes by index (the foreign keys would cascade too, stream by stream).
+      this.#run("DELETE FROM log_events WHERE group_id = @id", { id: g.id });
+      this.#run("DELETE FROM metric_filters WHERE group_id = @id", { id: g.id });
+      this.#run("DELETE FROM log_streams WHERE group_id = @id", { id: g.id });
+      this.#run("DELETE FROM log_groups WHERE id = @id", { id: g.id });
+      return true;
+    });
+  }
+
+  #groupId(name: string): number | undefined {
+    return this.#get<{ id: number }>("SELECT id FROM log_groups WHERE name = @name", { name })?.id;
+  }
+
+  // ---- log streams ----
+
+  async createLogStream(stream: LogStream): Promise<boolean> {
+    return this.#tx(() => {
+      const groupId = this.#groupId(stream.logGroupName);
+      if (groupId === undefined)
+        throw new Error(`log group ${JSON.stringify(stream.logGroupName)} does not exist`);
+      const r = this.#run(
+        `INSERT INTO log_streams (group_id, name, creation_time, first_event_timestamp, last_event_timestamp,
+           last_ingestion_time)
+         VALUES (@groupId, @name, @creationTime, @first, @last, @ingestion) ON CONFLICT (group_id, name) DO NOTHING`,
+        { groupId, ...streamParams(stream) },
+      );
+      return r.changes === 1;
+    });
+  }
+
+  async getLogStream(logGroupName: string, logStreamName: string): Promise<LogStream | undefined> {
+    const row = this.#get<StreamRow>(
+      `SELECT ${STREAM_COLUMNS} FROM log_streams s JOIN log_groups g ON g.id = s.group_id
+       WHERE g.name = @group AND s.name = @name`,
+      { group: logGroupName, name: logStreamName },
+    );
+    return row && toLogStream(row);
+  }
+
+  async listLogStreams(
+    logGroupName: string,
+    query: {
+      prefix?: string;
+      after?: string;
+      limit: number;
+      orderBy?: "LogStreamName" | "LastEventTime";
+      descending?: boolean;
+    },
+  ): Promise<LogStream[]> {
+    const groupId = this.#groupId(logGroupName);
+    if (groupId === undefined) return [];
+    const dir = query.descending ? "DESC" : "ASC";
+    const where = ["s.group_id = @groupId"];
+    if (query.prefix !== undefined) where.push(PREFIX("s.name"));
+    const params: Params = { groupId, limit: query.limit, prefix: query.prefix };
+    let order: string;
+    if (query.orderBy === "LastEventTime") {
+      // Streams without events sort as the oldest; ties by name. `after` names the last stream of the
+      // previous page: the page continues from that stream's place in this order.
+      const key = "(coalesce(s.last_event_timestamp, -1), s.name)";
+      order = `coalesce(s.last_event_timestamp, -1) ${dir}, s.name ${dir}`;
+      if (query.after !== undefined) {
+        const prev = this.#get<{ t: number }>(
+          "SELECT coalesce(last_event_timestamp, -1) AS t FROM log_streams WHERE group_id = @groupId AND name = @name",
+          { groupId, name: query.after },
+        );
+        if (prev === undefined) return [];
+        where.push(`${key} ${query.descending ? "<" : ">"} (@afterTime, @after)`);
+        params.afterTime = prev.t;
+        params.after = query.after;
+      }
+    } else {
+      order = `s.name ${dir}`;
+      if (query.after !== undefined) {
+        where.push(`s.name ${query.descending ? "<" : ">"} @after`);
+        params.after = query.after;
+      }
+    }
+    const rows = this.#all<StreamRow>(
+      `SELECT ${STREAM_COLUMNS} FROM log_streams s JOIN log_groups g ON g.id = s.group_id
+       ${whereClause(where)} ORDER BY ${order} LIMIT @limit`,
+      pick(params),
+    );
+    return rows.map(toLogStream);
+  }
+
+  async deleteLogStream(logGroupName: string, logStreamName: string): Promise<boolean> {
+    return this.#tx(() => {
+      const s = this.#streamIds(logGroupName, logStreamName);
+      if (s === undefined) return false;
+      this.#run("DELETE FROM log_events WHERE stream_id = @id", { id: s.id });
+      this.#run("DELETE FROM log_streams WHERE id = @id", { id: s.id });
+      return true;
+    });
+  }
+
+  #streamIds(group: string, stream: string): { id: number; groupId: number } | undefined {
+    return this.#get<{ id: number; groupId: number }>(
+      `SELECT s.id, s.group_id AS groupId FROM log_streams s JOIN log_groups g ON g.id = s.group_id
+       WHERE g.name = @group AND s.name = @stream`,
+      { group, stream },
+    );
+  }
+
+  // ---- metric filters ----
+
+  async putMetricFilter(filter: MetricFilter): Promise<void> {
+    this.#tx(() => {
+      const groupId = this.#groupId(filter.logGroupName);
+      if (groupId === undefined)
+        throw new Error(`log group ${JSON.stringify(filter.logGroupName)} does not exist`);
+      this.#run(
+        `INSERT INTO metric_filters (group_id, filter_name, filter_pattern, metric_transformations,
+           emit_system_field_dimensions, creation_time)
+         VALUES (@groupId, @name, @pattern, @transformations, @systemDims, @creationTime)
+         ON CONFLICT (group_id, filter_name) DO UPDATE SET filter_pattern = excluded.filter_pattern,
+           metric_transformations = excluded.metric_transformations,
+           emit_system_field_dimensions = excluded.emit_system_field_dimensions,
+           creation_time = excluded.creation_time`,
+        {
+          groupId,
+          name: filter.filterName,
+          pattern: filter.filterPattern,
+          transformations: JSON.stringify(filter.metricTransformations),
+          systemDims:
+            filter.emitSystemFieldDimensions === undefined
+              ? null
+              : JSON.stringify(filter.emitSystemFieldDimensions),
+          creationTime: filter.creationTime,
+        },
+      );
+    });
+  }
+
+  async listMetricFilters(query: {
+    logGroupName?: string;
+    filterNamePrefix?: string;
+    metricName?: string;
+    metricNamespace?: string;
+  }): Promise<MetricFilter[]> {
+    const where: string[] = [];
+    if (query.logGroupName !== undefined) where.push("g.name = @group");
+    if (query.filterNamePrefix !== undefined) where.push(PREFIX("f.filter_name"));
+    const rows = this.#all<FilterRow>(
+      `SELECT g.name AS group_name, f.filter_name, f.filter_pattern, f.metric_transformations,
+         f.emit_system_field_dimensions, f.creation_time
+       FROM metric_filters f JOIN log_groups g ON g.id = f.group_id
+       ${whereClause(where)} ORDER BY g.name, f.filter_name`,
+      pick({ group: query.logGroupName, prefix: query.filterNamePrefix }),
+    );
+    return rows
+      .map(toMetricFilter)
+      .filter((f) =>
+        f.metricTransformations.some(
+          (t) =>
+            (query.metricName === undefined || t.metricName === query.metricName) &&
+            (query.metricNamespace === undefined || t.metricNamespace === query.metricNamespace),
+        ),
+      );
+  }
+
+  async deleteMetricFilter(logGroupName: string, filterName: string): Promise<boolean> {
+    const r = this.#run(
+      `DELETE FROM metric_filters WHERE filter_name = @name
+         AND group_id = (SELECT id FROM log_groups WHERE name = @group)`,
+      { group: logGroupName, name: filterName },
+    );
+    return r.changes > 0;
+  }
+
+  // ---- the ingest commit ----
+
+  async commit(batch: CommitBatch): Promise<CommitResult> {
+    this.#assertOpen();
+    return this.#commit.immediate(batch);
+  }
+
+  /** The body of `commit`, inside its transaction: any throw rolls back the whole batch. */
+  #commitSync(batch: CommitBatch): CommitResult {
+    const groupIds = new Map<string, number>();
+    const groupIdOf = (name: string): number => {
+      let id = groupIds.get(name);
+      if (id === undefined) {
+        id = this.#groupId(name);
+        if (id === undefined) throw new Error(`commit: log group ${JSON.stringify(name)} does not exist`);
+        groupIds.set(name, id);
+      }
+      return id;
+    };
+
+    // Stream bookmarks merge with what is stored (first = min, last = max); a stream named here that
+    // does not exist yet is created (its group must exist).
+    for (const s of batch.streams) {
+      this.#run(
+        `INSERT INTO log_streams (group_id, name, creation_time, first_event_timestamp, last_event_timestamp,
+           last_ingestion_time)
+         VALUES (@groupId, @name, @creationTime, @first, @last, @ingestion)
+         ON CONFLICT (group_id, name) DO UPDATE SET
+           first_event_timestamp = coalesce(min(first_event_timestamp, excluded.first_event_timestamp),
+             first_event_timestamp, excluded.first_event_timestamp),
+           last_event_timestamp = coalesce(max(last_event_timestamp, excluded.last_event_timestamp),
+             last_event_timestamp, excluded.last_event_timestamp),
+           last_ingestion_time = coalesce(max(last_ingestion_time, excluded.last_ingestion_time),
+             last_ingestion_time, excluded.last_ingestion_time)`,
+        { groupId: groupIdOf(s.logGroupName), ...streamParams(s) },
+      );
+    }
+
+    let firstSeq: number | undefined;
+    if (batch.events.length > 0) {
+      const streamIds = new Map<string, { id: number; groupId: number }>();
+      const insert = this.#stmt(
+        `INSERT INTO log_events (group_id, stream_id, timestamp, ingestion_time, message)
+         VALUES (@groupId, @streamId, @timestamp, @ingestionTime, @message)`,
+      );
+      for (const e of batch.events) {
+        const key = `${e.logGroupName}\u0000${e.logStreamName}`;
+        let ids = streamIds.get(key);
+        if (ids === undefined) {
+          ids = this.#streamIds(e.logGroupName, e.logStreamName);
+          if (ids === undefined) {
+            throw new Error(
+              `commit: log stream ${JSON.stringify(e.logStreamName)} of ${JSON.stringify(e.logGroupName)} does not exist`,
+            );
+          }
+          streamIds.set(key, ids);
+        }
+        const r = insert.run({
+          groupId: ids.groupId,
+          streamId: ids.id,
+          timestamp: e.timestamp,
+          ingestionTime: e.ingestionTime,
+          message: e.message,
+        });
+        // One writer holds the lock for the whole transaction, so the seqs are consecutive.
+        firstSeq ??= Number(r.lastInsertRowid);
+      }
+    }
+
+    if (batch.aggregates.length > 0) {
+      const seriesIds = new Map<string, number>();
+      const upsert = this.#stmt(
+        `INSERT INTO metric_aggregates (series_id, timestamp, resolution, unit, sample_count, sum, min_value,
+           max_value, sketch)
+         VALUES (@seriesId, @timestamp, @resolution, @unit, @sampleCount, @sum, @min, @max, @sketch)
+         ON CONFLICT (series_id, timestamp, resolution, unit) DO UPDATE SET
+           sample_count = sample_count + excluded.sample_count,
+           sum = sum + excluded.sum,
+           min_value = min(min_value, excluded.min_value),
+           max_value = max(max_value, excluded.max_value),
+           sketch = CASE WHEN sketch IS NULL OR excluded.sketch IS NULL THEN NULL
+             ELSE trailwatch_merge_sketch(sketch, excluded.sketch) END`,
+      );
+      for (const a of batch.aggregates) {
+        const dims = canonicalDimensions(a.metric.dimensions);
+        const key = `${a.metric.namespace}\u0000${a.metric.metricName}\u0000${dims}`;
+        let seriesId = seriesIds.get(key);
+        if (seriesId === undefined) {
+          seriesId = this.#seriesId(a.metric.namespace, a.metric.metricName, dims, true)!;
+          seriesIds.set(key, seriesId);
+        }
+        upsert.run({
+          seriesId,
+          timestamp: a.timestamp,
+          resolution: a.resolution,
+          unit: a.unit,
+          sampleCount: a.sampleCount,
+          sum: a.sum,
+          min: a.min,
+          max: a.max,
+          sketch: a.sketch ?? null,
+        });
+      }
+    }
+
+    for (const c of batch.checkpoints ?? []) {
+      this.#run(
+        `INSERT INTO checkpoints (source, position) VALUES (@source, @position)
+         ON CONFLICT (source) DO UPDATE SET position = excluded.position`,
+        { source: c.source, position: c.position },
+      );
+    }
+    return firstSeq === undefined ? {} : { firstSeq };
+  }
+
+  // ---- log events ----
+
+  async getLogEvents(query: {
+    logGroupName: string;
+    logStreamName: string;
+    startTime?: number;
+    endTime?: number;
+    afterSeq?: number;
+    beforeSeq?: number;
+    descending?: boolean;
+    limit: number;
+  }): Promise<StoredLogEvent[]> {
+    const ids = this.#streamIds(query.logGroupName, query.logStreamName);
+    if (ids === undefined) return [];
+    const timed = this.#narrowWindow("stream_id", ids.id, query);
+    const where = ["e.stream_id = @streamId", ...timeAndSeq(query)];
+    const rows = this.#all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM log_events e
+         INDEXED BY ${timed ? "log_events_stream_time" : "log_events_stream_seq"}
+       ${whereClause(where)} ORDER BY e.seq ${query.descending ? "DESC" : "ASC"} LIMIT @limit`,
+      pick({
+        streamId: ids.id,
+        startTime: query.startTime,
+        endTime: query.endTime,
+        afterSeq: query.afterSeq,
+        beforeSeq: query.beforeSeq,
+        limit: query.limit,
+      }),
+    );
+    return rows.map((r) => ({
+      logGroupName: query.logGroupName,
+      logStreamName: query.logStreamName,
+      seq: r.seq,
+      timestamp: r.timestamp,
+      ingestionTime: r.ingestion_time,
+      message: r.message,
+    }));
+  }
+
+  async scanLogEvents(query: {
+    logGroupName: string;
+    logStreamNames?: string[];
+    logStreamNamePrefix?: string;
+    startTime?: number;
+    endTime?: number;
+    afterSeq?: number;
+    limit: number;
+  }): Promise<StoredLogEvent[]> {
+    const groupId = this.#groupId(query.logGroupName);
+    if (groupId === undefined) return [];
+    const where = ["e.group_id = @groupId", ...timeAndSeq(query)];
+    const params: Params = {
+      groupId,
+      startTime: query.startTime,
+      endTime: query.endTime,
+      afterSeq: query.afterSeq,
+      limit: query.limit,
+    };
+    if (query.logStreamNames !== undefined || query.logStreamNamePrefix !== undefined) {
+      const streamWhere = ["group_id = @groupId"];
+      if (query.logStreamNamePrefix !== undefined) streamWhere.push(PREFIX("name"));
+      if (query.logStreamNames !== undefined)
+        streamWhere.push("name IN (SELECT value FROM json_each(@names))");
+      const streams = this.#all<{ id: number }>(
+        `SELECT id FROM log_streams ${whereClause(streamWhere)}`,
+        pick({
+          groupId,
+          prefix: query.logStreamNamePrefix,
+          names: query.logStreamNames && JSON.stringify(query.logStreamNames),
+        }),
+      );
+      if (streams.length === 0) return [];
+      where.push("e.stream_id IN (SELECT value FROM json_each(@streamIds))");
+      params.streamIds = JSON.stringify(streams.map((s) => s.id));
+    }
+    const timed = this.#narrowWindow("group_id", groupId, query);
+    const rows = this.#all<EventRow>(
+      `SELECT ${EVENT_COLUMNS}, g.name AS group_name, s.name AS stream_name
+       FROM log_events e INDEXED BY ${timed ? "log_events_group_time" : "log_events_group_seq"}
+         JOIN log_streams s ON s.id = e.stream_id JOIN log_groups g ON g.id = e.group_id
+       ${whereClause(where)} ORDER BY e.seq LIMIT @limit`,
+      pick(params),
+    );
+    return rows.map(toEvent);
+  }
+
+  /**
+   * Which index serves a page of events in seq order. Without a time window, the (…, seq) index: each page
+   * reads about `limit` rows from `afterSeq` on, however large the stream or group. With a window that cuts
+   * into the stored time range, the (…, timestamp, seq) index: the page reads the window's events and
+   * sorts them — fast for the usual recent windows, and not at the mercy of where in seq order the
+   * window's events sit. A window that covers everything stored (startTime 0, endTime now) is no window.
+   * (Measured on 300k events: 0.2 ms a page by seq vs 10 ms by time without a window; 0.2 ms by time vs
+   * 75 ms by seq for a one-minute window.)
+   */
+  #narrowWindow(
+    column: "stream_id" | "group_id",
+    id: number,
+    q: { startTime?: number; endTime?: number },
+  ): boolean {
+    if (q.startTime === undefined && q.endTime === undefined) return false;
+    const index = column === "stream_id" ? "log_events_stream_time" : "log_events_group_time";
+    // Each an O(log n) probe of the time index (SQLite's min/max optimization).
+    const lo = this.#get<{ t: number | null }>(
+      `SELECT min(timestamp) AS t FROM log_events INDEXED BY ${index} WHERE ${column} = @id`,
+      { id },
+    )?.t;
+    const hi = this.#get<{ t: number | null }>(
+      `SELECT max(timestamp) AS t FROM log_events INDEXED BY ${index} WHERE ${column} = @id`,
+      { id },
+    )?.t;
+    if (lo === null || lo === undefined || hi === null || hi === undefined) return false;
+    return (q.startTime !== undefined && q.startTime > lo) || (q.endTime !== undefined && q.endTime <= hi);
+  }
+
+  async deleteLogEventsBefore(logGroupName: string, timestamp: number): Promise<number> {
+    const r = this.#run(
+      `DELETE FROM log_events
+       WHERE group_id = (SELECT id FROM log_groups WHERE name = @group) AND timestamp < @timestamp`,
+      { group: logGroupName, timestamp },
+    );
+    return r.changes;
+  }
+
+  // ---- metrics ----
+
+  #seriesId(namespace: string, metricName: string, dims: string, create: boolean): number | undefined {
+    const params = { namespace, metricName, dims };
+    const found = this.#get<{ id: number }>(
+      "SELECT id FROM metric_series WHERE namespace = @namespace AND metric_name = @metricName AND dimensions = @dims",
+      params,
+    );
+    if (found !== undefined || !create) return found?.id;
+    const r = this.#run(
+      "INSERT INTO metric_series (namespace, metric_name, dimensions) VALUES (@namespace, @metricName, @dims)",
+      params,
+    );
+    return Number(r.lastInsertRowid);
+  }
+
+  async queryAggregates(metric: MetricId, from: number, to: number): Promise<MetricAggregate[]> {
+    const dims = canonicalDimensions(metric.dimensions);
+    const seriesId = this.#seriesId(metric.namespace, metric.metricName, dims, false);
+    if (seriesId === undefined) return [];
+    const rows = this.#all<AggregateRow>(
+      `SELECT timestamp, resolution, unit, sample_count, sum, min_value, max_value, sketch
+       FROM metric_aggregates WHERE series_id = @seriesId AND timestamp >= @from AND timestamp < @to
+       ORDER BY timestamp, resolution, unit`,
+      { seriesId, from, to },
+    );
+    const id: MetricId = {
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      dimensions: parseDimensions(dims, "query"),
+    };
+    return rows.map((r) => {
+      const a: MetricAggregate = {
+        metric: { ...id, dimensions: id.dimensions.map((d) => ({ ...d })) },
+        timestamp: r.timestamp,
+        resolution: r.resolution as 1 | 60,
+        unit: r.unit as StandardUnit,
+        sampleCount: r.sample_count,
+        sum: r.sum,
+        min: r.min_value,
+        max: r.max_value,
+      };
+      if (r.sketch !== null) a.sketch = new Uint8Array(r.sketch);
+      return a;
+    });
+  }
+
+  async listMetrics(query: {
+    namespace?: string;
+    metricName?: string;
+    dimensions?: { Name: string; Value?: string }[];
+    since?: number;
+  }): Promise<MetricId[]> {
+    const where: string[] = [];
+    if (query.namespace !== undefined) where.push("s.namespace = @namespace");
+    if (query.metricName !== undefined) where.push("s.metric_name = @metricName");
+    where.push(
+      `EXISTS (SELECT 1 FROM metric_aggregates a WHERE a.series_id = s.id${
+        query.since !== undefined ? " AND a.timestamp >= @since" : ""
+      })`,
+    );
+    const rows = this.#all<{ id: number; namespace: string; metric_name: string; dimensions: string }>(
+      `SELECT s.id, s.namespace, s.metric_name, s.dimensions FROM metric_series s ${whereClause(where)}
+       ORDER BY s.namespace, s.metric_name, s.dimensions`,
+      pick({ namespace: query.namespace, metricName: query.metricName, since: query.since }),
+    );
+    const filters = query.dimensions ?? [];
+    const out: MetricId[] = [];
+    for (const r of rows) {
+      const dimensions = parseDimensions(r.dimensions, `metric_series ${r.id}`);
+      const match = filters.every((f) =>
+        dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)),
+      );
+      if (match) out.push({ namespace: r.namespace, metricName: r.metric_name, dimensions });
+    }
+    return out;
+  }
+
+  async deleteAggregatesBefore(timestamp: number): Promise<number> {
+    return this.#tx(() => {
+      const r = this.#run("DELETE FROM metric_aggregates WHERE timestamp < @timestamp", { timestamp });
+      if (r.changes > 0) {
+        this.#run(
+          "DELETE FROM metric_series WHERE NOT EXISTS (SELECT 1 FROM metric_aggregates a WHERE a.series_id = metric_series.id)",
+        );
+      }
+      return r.changes;
+    });
+  }
+
+  // ---- alarms ----
+
+  async putAlarm(alarm: Alarm, history?: AlarmHistoryItem): Promise<void> {
+    this.#tx(() => {
+      this.#run(
+        `INSERT INTO alarms (name, type, body) VALUES (@name, @type, @body)
+         ON CONFLICT (name) DO UPDATE SET type = excluded.type, body = excluded.body`,
+        { name: alarm.alarmName, type: alarm.alarmType, body: JSON.stringify(alarm) },
+      );
+      if (history !== undefined) this.#appendHistory(history);
+    });
+  }
+
+  async getAlarm(name: string): Promise<Alarm | undefined> {
+    const row = this.#get<{ name: string; body: string }>(
+      "SELECT name, body FROM alarms WHERE name = @name",
+      {
+        name,
+      },
+    );
+    return row && parseAlarm(row);
+  }
+
+  async listAlarms(): Promise<Alarm[]> {
+    return this.#all<{ name: string; body: string }>("SELECT name, body FROM alarms ORDER BY name").map(
+      parseAlarm,
+    );
+  }
+
+  /** The history item is written only when an alarm was deleted. */
+  async deleteAlarm(name: string, history?: AlarmHistoryItem): Promise<boolean> {
+    return this.#tx(() => {
+      const r = this.#run("DELETE FROM alarms WHERE name = @name", { name });
+      if (r.changes === 0) return false;
+      if (history !== undefined) this.#appendHistory(history);
+      return true;
+    });
+  }
+
+  /** Nothing is written when the alarm does not exist (it was deleted while being evaluated). */
+  async setAlarmState(name: string, state: AlarmState, history: AlarmHistoryItem): Promise<void> {
+    this.#tx(() => {
+      const row = this.#get<{ name: string; body: string }>(
+        "SELECT name, body FROM alarms WHERE name = @name",
+        {
+          name,
+        },
+      );
+      if (row === undefined) return;
+      const { stateReasonData: _, ...alarm } = parseAlarm(row);
+      const next: Alarm = {
+        ...alarm,
+        stateValue: state.stateValue,
+        stateReason: state.stateReason,
+        stateUpdatedTimestamp: state.stateUpdatedTimestamp,
+        stateTransitionedTimestamp: state.stateTransitionedTimestamp,
+      };
+      if (state.stateReasonData !== undefined) next.stateReasonData = state.stateReasonData;
+      this.#run("UPDATE alarms SET body = @body WHERE name = @name", { name, body: JSON.stringify(next) });
+      this.#appendHistory(history);
+    });
+  }
+
+  async appendAlarmHistory(items: AlarmHistoryItem[]): Promise<void> {
+    this.#tx(() => {
+      for (const item of items) this.#appendHistory(item);
+    });
+  }
+
+  #appendHistory(item: AlarmHistoryItem): void {
+    this.#run(
+      `INSERT INTO alarm_history (alarm_name, alarm_type, timestamp, item_type, summary, data)
+       VALUES (@name, @type, @timestamp, @itemType, @summary, @data)`,
+      {
+        name: item.alarmName,
+        type: item.alarmType,
+        timestamp: item.timestamp,
+        itemType: item.historyItemType,
+        summary: item.historySummary,
+        data: item.historyData,
+      },
+    );
+  }
+
+  /** startDate and endDate are both inclusive; an empty `alarmTypes` matches nothing. */
+  async queryAlarmHistory(query: {
+    alarmName?: string;
+    alarmTypes?: ("MetricAlarm" | "CompositeAlarm")[];
+    historyItemType?: HistoryItemType;
+    startDate?: number;
+    endDate?: number;
+    ascending?: boolean;
+    offset?: number;
+    limit: number;
+  }): Promise<AlarmHistoryItem[]> {
+    const where: string[] = [];
+    if (query.alarmName !== undefined) where.push("alarm_name = @name");
+    if (query.alarmTypes !== undefined) where.push("alarm_type IN (SELECT value FROM json_each(@types))");
+    if (query.historyItemType !== undefined) where.push("item_type = @itemType");
+    if (query.startDate !== undefined) where.push("timestamp >= @startDate");
+    if (query.endDate !== undefined) where.push("timestamp <= @endDate");
+    const dir = query.ascending ? "ASC" : "DESC";
+    const rows = this.#all<HistoryRow>(
+      `SELECT alarm_name, alarm_type, timestamp, item_type, summary, data FROM alarm_history
+       ${whereClause(where)} ORDER BY timestamp ${dir}, id ${dir} LIMIT @limit OFFSET @offset`,
+      pick({
+        name: query.alarmName,
+        types: query.alarmTypes && JSON.stringify(query.alarmTypes),
+        itemType: query.historyItemType,
+        startDate: query.startDate,
+        endDate: query.endDate,
+        limit: query.limit,
+        offset: query.offset ?? 0,
+      }),
+    );
+    return rows.map((r) => ({
+      alarmName: r.alarm_name,
+      alarmType: r.alarm_type as AlarmHistoryItem["alarmType"],
+      timestamp: r.timestamp,
+      historyItemType: r.item_type as HistoryItemType,
+      historySummary: r.summary,
+      historyData: r.data,
+    }));
+  }
+
+  // ---- checkpoints ----
+
+  async getCheckpoint(source: string): Promise<string | undefined> {
+    return this.#get<{ position: string }>("SELECT position FROM checkpoints WHERE source = @source", {
+      source,
+    })?.position;
+  }
+}
+
+// ---- helpers ----
+
+function whereClause(conditions: string[]): string {
+  return conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`;
+}
+
+/** Named parameters without the undefined ones (better-sqlite3 rejects unused or missing names alike). */
+function pick(params: Params): Params {
+  const out: Params = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Event time window [startTime, endTime) and seq bounds, on alias `e`. */
+function timeAndSeq(q: {
+  startTime?: number;
+  endTime?: number;
+  afterSeq?: number;
+  beforeSeq?: number;
+}): string[] {
+  const where: string[] = [];
+  if (q.startTime !== undefined) where.push("e.timestamp >= @startTime");
+  if (q.endTime !== undefined) where.push("e.timestamp < @endTime");
+  if (q.afterSeq !== undefined) where.push("e.seq > @afterSeq");
+  if (q.beforeSeq !== undefined) where.push("e.seq < @beforeSeq");
+  return where;
+}
+
+function streamParams(s: LogStream): Params {
+  return {
+    name: s.logStreamName,
+    creationTime: s.creationTime,
+    first: s.firstEventTimestamp ?? null,
+    last: s.lastEventTimestamp ?? null,
+    ingestion: s.lastIngestionTime ?? null,
+  };
+}
+
+/** Dimensions as stored: sorted by name (CloudWatch's canonical order), fixed key order. */
+function canonicalDimensions(dims: readonly Dimension[]): string {
+  const sorted = [...dims].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+  return JSON.stringify(sorted.map((d) => ({ Name: d.Name, Value: d.Value })));
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CorruptRowError(`corrupt JSON in ${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function parseDimensions(text: string, where: string): Dimension[] {
+  const v = parseJson(text, `${where} dimensions`);
+  if (
+    !Array.isArray(v) ||
+    !v.every((d) => isRecord(d) && typeof d.Name === "string" && typeof d.Value === "string")
+  ) {
+    throw new CorruptRowError(`corrupt JSON in ${where} dimensions: not a list of {Name, Value}`);
+  }
+  return v as Dimension[];
+}
+
+function parseStringRecord(text: string, where: string): Record<string, string> {
+  const v = parseJson(text, where);
+  if (!isRecord(v) || !Object.values(v).every((x) => typeof x === "string")) {
+    throw new CorruptRowError(`corrupt JSON in ${where}: not an object of strings`);
+  }
+  return v as Record<string, string>;
+}
+
+function parseAlarm(row: { name: string; body: string }): Alarm {
+  const where = `alarms ${JSON.stringify(row.name)}`;
+  const v = parseJson(row.body, where);
+  if (
+    !isRecord(v) ||
+    v.alarmName !== row.name ||
+    (v.alarmType !== "MetricAlarm" && v.alarmType !== "CompositeAlarm")
+  ) {
+    throw new CorruptRowError(`corrupt JSON in ${where}: not an alarm of that name`);
+  }
+  return v as unknown as Alarm;
+}
+
+function toLogGroup(r: GroupRow): LogGroup {
+  const g: LogGroup = {
+    logGroupName: r.name,
+    creationTime: r.creation_time,
+    tags: parseStringRecord(r.tags, `log_groups ${JSON.stringify(r.name)} tags`),
+  };
+  if (r.retention_in_days !== null) g.retentionInDays = r.retention_in_days;
+  return g;
+}
+
+function toLogStream(r: StreamRow): LogStream {
+  const s: LogStream = { logGroupName: r.group_name, logStreamName: r.name, creationTime: r.creation_time };
+  if (r.first_event_timestamp !== null) s.firstEventTimestamp = r.first_event_timestamp;
+  if (r.last_event_timestamp !== null) s.lastEventTimestamp = r.last_event_timestamp;
+  if (r.last_ingestion_time !== null) s.lastIngestionTime = r.last_ingestion_time;
+  return s;
+}
+
+function toEvent(r: EventRow): StoredLogEvent {
+  return {
+    logGroupName: r.group_name,
+    logStreamName: r.stream_name,
+    seq: r.seq,
+    timestamp: r.timestamp,
+    ingestionTime: r.ingestion_time,
+    message: r.message,
+  };
+}
+
+function toMetricFilter(r: FilterRow): MetricFilter {
+  const where = `metric_filters ${JSON.stringify(r.group_name)}/${JSON.stringify(r.filter_name)}`;
+  const transformations = parseJson(r.metric_transformations, `${where} transformations`);
+  if (!Array.isArray(transformations) || !transformations.every(isRecord)) {
+    throw new CorruptRowError(`corrupt JSON in ${where} transformations: not a list of objects`);
+  }
+  const f: MetricFilter = {
+    logGroupName: r.group_name,
+    filterName: r.filter_name,
+    filterPattern: r.filter_pattern,
+    metricTransformations: transformations as unknown as MetricFilter["metricTransformations"],
+    creationTime: r.creation_time,
+  };
+  if (r.emit_system_field_dimensions !== null) {
+    const dims = parseJson(r.emit_system_field_dimensions, `${where} emitSystemFieldDimensions`);
+    if (!Array.isArray(dims) || !dims.every((d) => typeof d === "string")) {
+      throw new CorruptRowError(`corrupt JSON in ${where} emitSystemFieldDimensions: not a list of strings`);
+    }
+    f.emitSystemFieldDimensions = dims;
+  }
+  return f;
+}

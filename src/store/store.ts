@@ -1,0 +1,144 @@
+import type {
+  Alarm,
+  AlarmHistoryItem,
+  AlarmState,
+  HistoryItemType,
+  LogGroup,
+  LogStream,
+  MetricAggregate,
+  MetricFilter,
+  MetricId,
+  StoredLogEvent,
+} from "./types.js";
+
+/**
+ * Everything trailwatch keeps, behind one interface: SQLite (src/store/sqlite) by default, PostgreSQL
+ * later. Methods are async so both fit; SQL dialect details stay inside the implementations. The engine
+ * keeps its hot state (filters, alarms) in memory and writes through this interface.
+ *
+ * Atomicity: `commit` applies a whole ingest batch — its log events, stream bookmarks, metric aggregates and
+ * source checkpoints — in one transaction, so a process killed at any moment leaves either all of it or
+ * none of it. Alarm state changes and their history items are likewise written together.
+ */
+export interface Store {
+  close(): Promise<void>;
+
+  // ---- log groups and streams ----
+  /** False when the group already exists. */
+  createLogGroup(group: LogGroup): Promise<boolean>;
+  getLogGroup(name: string): Promise<LogGroup | undefined>;
+  /** Name order; `after` = exclusive lower bound (pagination). */
+  listLogGroups(query: { prefix?: string; after?: string; limit: number }): Promise<LogGroup[]>;
+  /** Retention and tags. */
+  updateLogGroup(group: LogGroup): Promise<void>;
+  /** Deletes the group with its streams, events and metric filters. False when absent. */
+  deleteLogGroup(name: string): Promise<boolean>;
+
+  /** False when the stream already exists. */
+  createLogStream(stream: LogStream): Promise<boolean>;
+  getLogStream(logGroupName: string, logStreamName: string): Promise<LogStream | undefined>;
+  listLogStreams(
+    logGroupName: string,
+    query: {
+      prefix?: string;
+      after?: string;
+      limit: number;
+      orderBy?: "LogStreamName" | "LastEventTime";
+      descending?: boolean;
+    },
+  ): Promise<LogStream[]>;
+  deleteLogStream(logGroupName: string, logStreamName: string): Promise<boolean>;
+
+  // ---- metric filters ----
+  /** Insert or replace (same group and filter name). */
+  putMetricFilter(filter: MetricFilter): Promise<void>;
+  listMetricFilters(query: {
+    logGroupName?: string;
+    filterNamePrefix?: string;
+    metricName?: string;
+    metricNamespace?: string;
+  }): Promise<MetricFilter[]>;
+  deleteMetricFilter(logGroupName: string, filterName: string): Promise<boolean>;
+
+  // ---- the ingest commit ----
+  commit(batch: CommitBatch): Promise<CommitResult>;
+
+  // ---- log events ----
+  /** Events of one stream by time, in `seq` order (descending when `descending`); `afterSeq`/`beforeSeq` paginate. */
+  getLogEvents(query: {
+    logGroupName: string;
+    logStreamName: string;
+    startTime?: number;
+    endTime?: number;
+    afterSeq?: number;
+    beforeSeq?: number;
+    descending?: boolean;
+    limit: number;
+  }): Promise<StoredLogEvent[]>;
+  /** Events of a group (optionally some streams) by time window, in `seq` order after `afterSeq`. */
+  scanLogEvents(query: {
+    logGroupName: string;
+    logStreamNames?: string[];
+    logStreamNamePrefix?: string;
+    startTime?: number;
+    endTime?: number;
+    afterSeq?: number;
+    limit: number;
+  }): Promise<StoredLogEvent[]>;
+  /** Retention: drops a group's events older than `timestamp`; returns how many. */
+  deleteLogEventsBefore(logGroupName: string, timestamp: number): Promise<number>;
+
+  // ---- metrics ----
+  /** Aggregates of exactly this series (same dimensions) with timestamp in [from, to), oldest first. */
+  queryAggregates(metric: MetricId, from: number, to: number): Promise<MetricAggregate[]>;
+  /** Series that have any aggregate at or after `since` (all when omitted), filtered as ListMetrics filters. */
+  listMetrics(query: {
+    namespace?: string;
+    metricName?: string;
+    dimensions?: { Name: string; Value?: string }[];
+    since?: number;
+  }): Promise<MetricId[]>;
+  deleteAggregatesBefore(timestamp: number): Promise<number>;
+
+  // ---- alarms ----
+  /** Insert or replace by name. */
+  putAlarm(alarm: Alarm, history?: AlarmHistoryItem): Promise<void>;
+  getAlarm(name: string): Promise<Alarm | undefined>;
+  /** Every alarm, name order. */
+  listAlarms(): Promise<Alarm[]>;
+  deleteAlarm(name: string, history?: AlarmHistoryItem): Promise<boolean>;
+  /** A state change and its history item, together. */
+  setAlarmState(name: string, state: AlarmState, history: AlarmHistoryItem): Promise<void>;
+  appendAlarmHistory(items: AlarmHistoryItem[]): Promise<void>;
+  /** Newest first unless `ascending`; `offset` paginates. History outlives the alarm. */
+  queryAlarmHistory(query: {
+    alarmName?: string;
+    alarmTypes?: ("MetricAlarm" | "CompositeAlarm")[];
+    historyItemType?: HistoryItemType;
+    startDate?: number;
+    endDate?: number;
+    ascending?: boolean;
+    offset?: number;
+    limit: number;
+  }): Promise<AlarmHistoryItem[]>;
+
+  // ---- source checkpoints ----
+  getCheckpoint(source: string): Promise<string | undefined>;
+}
+
+/** One atomic ingest step. */
+export interface CommitBatch {
+  /** Events to keep (seq is assigned by the store, in array order). May be empty when events are not stored. */
+  events: Omit<StoredLogEvent, "seq">[];
+  /** Stream bookmarks to update (first/last event time, last ingestion). */
+  streams: LogStream[];
+  /** Merged into what the store holds for the same series and bucket (counts and sums add, min/max). */
+  aggregates: MetricAggregate[];
+  /** Source positions reached by this batch (e.g. file path + byte offset), written with it. */
+  checkpoints?: { source: string; position: string }[];
+}
+
+export interface CommitResult {
+  /** seq of the first stored event (then consecutive), or undefined when no events were stored. */
+  firstSeq?: number;
+}
