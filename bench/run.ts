@@ -13,6 +13,7 @@ import type { BenchOptions, Scenario } from "./lib.js";
 /** Scenario files, in the order they run. Each exports `run: Scenario`. */
 const FILES: Record<string, () => Promise<{ run: Scenario }>> = {
   pattern: () => import("./pattern.js"),
+  alarms: () => import("./alarms.js"),
 };
 
 const USAGE = `usage: npm run bench -- [file | file/scenario ...] [--events N] [--reps N] [--distinct N]

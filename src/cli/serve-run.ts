@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { systemClock } from "../engine/clock.js";
 import { installPack } from "../engine/install-pack.js";
@@ -60,7 +61,7 @@ export async function runServe(options: {
   if (options.sample) {
     // Real records, moved in time so that they happened just now: the alarms' current window sees them.
     const events = [];
-    for await (const e of cloudTrailEvents([SAMPLE_DIR.pathname], () => {})) events.push(e);
+    for await (const e of cloudTrailEvents([fileURLToPath(SAMPLE_DIR)], () => {})) events.push(e);
     const newest = Math.max(...events.map((e) => e.timestamp));
     const shift = Date.now() - newest - 1000;
     const byStream = new Map<string, { timestamp: number; message: string }[]>();

@@ -306,7 +306,12 @@ export class AlarmRunner {
         this.lastTick = b;
         break;
       }
-      for (const a of due) await this.evaluate(this.alarms.get(a.alarmName) as MetricAlarm, b, "scheduled");
+      for (const a of due) {
+        const current = this.alarms.get(a.alarmName) as MetricAlarm | undefined;
+        // A boundary older than the alarm's last state change is stale (catching up after a pause, or after
+        // an early transition): evaluating it would write a state dated before the one already recorded.
+        if (current && current.stateUpdatedTimestamp <= b) await this.evaluate(current, b, "scheduled");
+      }
       this.lastTick = b;
     }
   }

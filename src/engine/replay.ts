@@ -72,7 +72,7 @@ export async function replay(options: {
   summary.lastEventTime = last;
 
   if (logGroupName !== undefined) {
-    for (const [logStreamName, s] of streams) await engine.logs.ensureStream(logGroupName, logStreamName);
+    for (const logStreamName of streams.keys()) await engine.logs.ensureStream(logGroupName, logStreamName);
     await engine.store.commit({
       events: [],
       streams: [...streams].map(([logStreamName, s]) => ({
