@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { systemClock } from "../engine/clock.js";
 import { installPack } from "../engine/install-pack.js";
+import { applyRetention } from "../engine/retention.js";
 import { cloudTrailEvents } from "../ingest/cloudtrail-events.js";
 import { loadPack } from "../packs/pack.js";
 import { buildHttpServer } from "../server/http.js";
@@ -81,7 +82,18 @@ export async function runServe(options: {
     logger.info({ events: r.events, matched: r.matched }, "ingested the bundled sample, re-timed to now");
   }
 
+  // Retention (PutRetentionPolicy, metric data past 455 days), at start and every hour.
+  const retain = () =>
+    applyRetention(engine, Date.now()).then(
+      (r) => (r.logEventsDeleted + r.aggregatesDeleted > 0 ? logger.info(r, "retention applied") : undefined),
+      (e) => logger.error({ err: e }, "retention failed"),
+    );
+  void retain();
+  const retention = setInterval(retain, 3_600_000);
+  retention.unref();
+
   const stop = async () => {
+    clearInterval(retention);
     scheduler.stop();
     watcher.stop();
     await app.close();

@@ -63,8 +63,8 @@ export const MAX_BATCH_EVENTS = 10_000;
 export const MAX_BATCH_BYTES = 1_048_576;
 /** AWS counts each event's UTF-8 message bytes plus 26 bytes of overhead against the batch size. */
 export const EVENT_OVERHEAD_BYTES = 26;
-/** Maximum size of one event (message + overhead). */
-export const MAX_EVENT_BYTES = 1_048_576;
+/** Maximum size of one event, message plus overhead: 256 KB. */
+export const MAX_EVENT_BYTES = 262_144;
 export const MAX_BATCH_SPAN_MS = 24 * 3600 * 1000;
 /** Events older than 14 days (or than the group's retention) and newer than 2 hours are rejected. */
 export const TOO_OLD_MS = 14 * 24 * 3600 * 1000;
