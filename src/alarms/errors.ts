@@ -6,27 +6,10 @@
  * PutMetricAlarm's "DatapointsToAlarm must be less than or equal to EvaluationPeriods", PutCompositeAlarm's
  * "Error in AlarmRule [...]"), not as `InvalidParameterValue`, which the metric APIs use.
  */
-export type CloudWatchErrorCode =
-  | "ValidationError"
-  | "InvalidParameterValue"
-  | "MissingParameter"
-  | "InvalidParameterCombination"
-  | "LimitExceeded"
-  | "ResourceNotFound"
-  | "InvalidFormat"
-  | "InvalidNextToken";
+import { CloudWatchError } from "../metrics/errors.js";
 
-export class CloudWatchError extends Error {
-  override readonly name: CloudWatchErrorCode;
-
-  constructor(
-    readonly code: CloudWatchErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+// One class for all of CloudWatch (it lives with the metrics APIs, the lower layer).
+export { CloudWatchError, type CloudWatchErrorCode } from "../metrics/errors.js";
 
 /** CloudWatch's own wording for a semantic check (`DatapointsToAlarm must be ...`). */
 export function validationError(message: string): CloudWatchError {

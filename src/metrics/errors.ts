@@ -1,5 +1,5 @@
 /**
- * The one error type of the CloudWatch metrics API. Its `name` is the code AWS puts on the wire (the Query
+ * The one error type of CloudWatch's APIs (metrics here, alarms in src/alarms). Its `name` is the code AWS puts on the wire (the Query
  * protocol's `<Code>`, the JSON protocol's `x-amzn-query-error`), so the HTTP layer maps it without a table
  * and callers can treat it like the AWS SDK's error. Every code here is a 400 sender fault.
  *
@@ -13,7 +13,9 @@ export type CloudWatchErrorCode =
   | "InvalidParameterCombination"
   | "InvalidNextToken"
   | "LimitExceeded"
-  | "ValidationError";
+  | "ValidationError"
+  | "ResourceNotFound"
+  | "InvalidFormat";
 
 export class CloudWatchError extends Error {
   override readonly name: CloudWatchErrorCode;
