@@ -14,7 +14,7 @@
  */
 import type { AlarmState, AlarmStateValue, MetricAlarmConfig } from "../store/types.js";
 import { tooFewSamples } from "./low-sample.js";
-import { decideState, type RangePoint } from "./missing-data.js";
+import { type Decision, decideState, type RangePoint } from "./missing-data.js";
 import { insufficientDataReason, thresholdReason } from "./reason.js";
 import { insufficientReasonData, thresholdReasonData } from "./reason-data.js";
 
@@ -71,19 +71,7 @@ export function evaluateMetricAlarm(
   previous: PreviousState,
 ): AlarmEvaluation {
   const n = config.evaluationPeriods;
-  const m = config.datapointsToAlarm ?? n;
-  const points = paddedRange(datapoints, n, config.period);
-  const treatMissingData = config.namespace === ALWAYS_IGNORE_NAMESPACE ? "ignore" : config.treatMissingData;
-
-  const decision = decideState({
-    points,
-    evaluationPeriods: n,
-    datapointsToAlarm: m,
-    comparisonOperator: config.comparisonOperator,
-    threshold: config.threshold,
-    treatMissingData,
-  });
-
+  const decision = decisionOf(config, datapoints);
   if (
     decision.kind === "retain" ||
     (decision.kind === "state" && tooFewSamples(config, decision.evaluated))
@@ -113,6 +101,33 @@ export function evaluateMetricAlarm(
     reason,
     thresholdReasonData(config, decision.state, decision.evaluated, now),
   );
+}
+
+/**
+ * The state value evaluateMetricAlarm returns, without its reason and reason data: the scheduler calls
+ * this first and builds the texts only for a transition (most evaluations change nothing).
+ */
+export function evaluatedStateValue(
+  config: EvaluatedAlarmConfig,
+  datapoints: readonly Datapoint[],
+  previous: Pick<AlarmState, "stateValue">,
+): AlarmStateValue {
+  const decision = decisionOf(config, datapoints);
+  if (decision.kind === "retain") return previous.stateValue;
+  if (decision.kind === "insufficient") return "INSUFFICIENT_DATA";
+  return tooFewSamples(config, decision.evaluated) ? previous.stateValue : decision.state;
+}
+
+function decisionOf(config: EvaluatedAlarmConfig, datapoints: readonly Datapoint[]): Decision {
+  const n = config.evaluationPeriods;
+  return decideState({
+    points: paddedRange(datapoints, n, config.period),
+    evaluationPeriods: n,
+    datapointsToAlarm: config.datapointsToAlarm ?? n,
+    comparisonOperator: config.comparisonOperator,
+    threshold: config.threshold,
+    treatMissingData: config.namespace === ALWAYS_IGNORE_NAMESPACE ? "ignore" : config.treatMissingData,
+  });
 }
 
 function result(

@@ -4,7 +4,12 @@ import {
   type RuleNode,
   ruleReferencesAlarm,
 } from "../alarms/composite.js";
-import { evaluateMetricAlarm, evaluationRange, periodWindows } from "../alarms/evaluate.js";
+import {
+  evaluatedStateValue,
+  evaluateMetricAlarm,
+  evaluationRange,
+  periodWindows,
+} from "../alarms/evaluate.js";
 import { stateUpdateHistory } from "../alarms/history.js";
 import { statisticValue as metricStatistic, summarize } from "../metrics/statistics.js";
 import type { Store } from "../store/store.js";
@@ -75,6 +80,8 @@ export class AlarmRunner {
   private readonly byMetric = new Map<string, Set<string>>();
   /** Alarms whose last evaluation saw no data and changed nothing: nothing can change until data comes. */
   private readonly idle = new Set<string>();
+  /** The composite alarms' names: evaluateParents looks at these only, not at every alarm. */
+  private readonly composites = new Set<string>();
   private lastTick: number | undefined;
 
   constructor(private readonly o: AlarmRunnerOptions) {}
@@ -88,6 +95,8 @@ export class AlarmRunner {
     if (old?.alarmType === "MetricAlarm") this.byMetric.get(seriesKey(metricOf(old)))?.delete(old.alarmName);
     this.alarms.set(a.alarmName, a);
     this.idle.delete(a.alarmName);
+    if (a.alarmType === "CompositeAlarm") this.composites.add(a.alarmName);
+    else this.composites.delete(a.alarmName);
     if (a.alarmType === "MetricAlarm") {
       const key = seriesKey(metricOf(a));
       const set = this.byMetric.get(key) ?? new Set<string>();
@@ -101,6 +110,7 @@ export class AlarmRunner {
     if (a?.alarmType === "MetricAlarm") this.byMetric.get(seriesKey(metricOf(a)))?.delete(name);
     this.alarms.delete(name);
     this.idle.delete(name);
+    this.composites.delete(name);
   }
 
   get(name: string): Alarm | undefined {
@@ -174,8 +184,9 @@ export class AlarmRunner {
   private async evaluateParents(child: Alarm, at: number, depth: number): Promise<void> {
     // A cycle of composites stops here, as CloudWatch stops evaluating on a detected cycle.
     if (depth >= 20) return;
-    for (const parent of this.alarms.values()) {
-      if (parent.alarmType !== "CompositeAlarm") continue;
+    for (const name of this.composites) {
+      const parent = this.alarms.get(name);
+      if (parent?.alarmType !== "CompositeAlarm") continue;
       const rule = this.ruleOf(parent);
       if (!ruleReferencesAlarm(rule, child.alarmName) && !ruleReferencesAlarm(rule, child.alarmArn)) continue;
       await this.evaluateComposite(parent, at, depth + 1, child.alarmName);
@@ -243,13 +254,15 @@ export class AlarmRunner {
   /** Evaluates one metric alarm at time t; stores and announces a transition. */
   private async evaluate(a: MetricAlarm, t: number, mode: "scheduled" | "early", at = t): Promise<void> {
     const points = this.datapoints(a, t);
-    const result = evaluateMetricAlarm(a, points, t, a);
-    const changed = result.stateValue !== a.stateValue;
-    if (mode === "early" && (!changed || result.stateValue !== "ALARM")) return;
+    // The state first; the reason texts (most of an evaluation's cost) only for a transition.
+    const next = evaluatedStateValue(a, points, a);
+    const changed = next !== a.stateValue;
+    if (mode === "early" && (!changed || next !== "ALARM")) return;
     if (!changed) {
       if (points.every((p) => p.value === null)) this.idle.add(a.alarmName);
       return;
     }
+    const result = evaluateMetricAlarm(a, points, t, a);
     const state: AlarmState = {
       stateValue: result.stateValue,
       stateReason: result.stateReason,

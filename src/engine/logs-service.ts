@@ -44,6 +44,7 @@ export class LogsService {
     const byGroup = new Map<string, MetricFilter[]>();
     for (const f of filters) byGroup.set(f.logGroupName, [...(byGroup.get(f.logGroupName) ?? []), f]);
     for (const [g, fs] of byGroup) this.pipelines.set(g, new LogGroupPipeline(fs));
+    this.monotone.clear();
   }
 
   /**
@@ -51,6 +52,19 @@ export class LogsService {
    * that is negative: its sums can only grow (used to alarm early safely). Custom metrics never qualify.
    */
   publishesOnlyNonNegativeConstants(metric: { namespace: string; metricName: string }): boolean {
+    const key = `${metric.namespace}\u0000${metric.metricName}`;
+    let known = this.monotone.get(key);
+    if (known === undefined) {
+      known = this.computeOnlyNonNegativeConstants(metric);
+      this.monotone.set(key, known);
+    }
+    return known;
+  }
+
+  /** publishesOnlyNonNegativeConstants by metric (namespace and name); cleared whenever a pipeline changes. */
+  private readonly monotone = new Map<string, boolean>();
+
+  private computeOnlyNonNegativeConstants(metric: { namespace: string; metricName: string }): boolean {
     let producers = 0;
     for (const p of this.pipelines.values()) {
       for (const f of p.filters) {
@@ -97,6 +111,7 @@ export class LogsService {
       throw new LogsError("ResourceNotFoundException", "The specified log group does not exist.");
     }
     this.pipelines.delete(logGroupName);
+    this.monotone.clear();
   }
 
   async putRetentionPolicy(name: unknown, days: unknown): Promise<void> {
@@ -215,6 +230,7 @@ export class LogsService {
     };
     await this.store.putMetricFilter(filter);
     this.pipelines.set(logGroupName, new LogGroupPipeline([...others, filter].sort(byName)));
+    this.monotone.clear();
     return filter;
   }
 
@@ -228,6 +244,7 @@ export class LogsService {
     const rest = await this.store.listMetricFilters({ logGroupName });
     if (rest.length === 0) this.pipelines.delete(logGroupName);
     else this.pipelines.set(logGroupName, new LogGroupPipeline(rest.sort(byName)));
+    this.monotone.clear();
   }
 
   describeMetricFilters(query: {
