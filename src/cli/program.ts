@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerCloudWatchCommands } from "./cloudwatch.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
 import { addGlobalOptions } from "./global-options.js";
 import { registerLogsCommands } from "./logs.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addGlobalOptions(program);
   registerLogsCommands(program);
+  registerCloudWatchCommands(program);
   registerServeCommand(program);
   registerReplayCommand(program);
   return program;

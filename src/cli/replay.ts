@@ -79,6 +79,7 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
       pack,
       events: cloudTrailEvents(sources, (s) => skipped.push(s)),
       skipped,
+      keepEvents: options.keepEvents === true,
     });
     if (!options.json) {
       const lines: string[] = [];

@@ -1,5 +1,6 @@
 import type { CloudTrailLogEvent, SkippedInput } from "../ingest/cloudtrail-events.js";
 import type { Pack } from "../packs/pack.js";
+import type { StoredLogEvent } from "../store/types.js";
 import { AggregateBatch, type TimedSample } from "./aggregate-batch.js";
 import type { ManualClock } from "./clock.js";
 import type { Engine } from "./engine.js";
@@ -36,6 +37,8 @@ export async function replay(options: {
   events: AsyncIterable<CloudTrailLogEvent>;
   skipped: SkippedInput[];
   onProgress?: (p: ReplayProgress) => void;
+  /** Also keep every log event in the store (FilterLogEvents, backfills later). */
+  keepEvents?: boolean;
 }): Promise<ReplaySummary> {
   const { engine, clock, pack } = options;
   await installPack(engine, pack, { alarms: false });
@@ -46,8 +49,25 @@ export async function replay(options: {
   const streams = new Map<string, { first: number; last: number }>();
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
+  const pending: Omit<StoredLogEvent, "seq">[] = [];
+  const flushEvents = async () => {
+    if (pending.length === 0 || logGroupName === undefined) return;
+    for (const name of new Set(pending.map((p) => p.logStreamName)))
+      await engine.logs.ensureStream(logGroupName, name);
+    await engine.store.commit({ events: pending.splice(0), streams: [], aggregates: [] });
+  };
   for await (const e of options.events) {
     summary.events++;
+    if (options.keepEvents && logGroupName !== undefined) {
+      pending.push({
+        logGroupName,
+        logStreamName: e.logStreamName,
+        timestamp: e.timestamp,
+        message: e.message,
+        ingestionTime: e.timestamp,
+      });
+      if (pending.length >= 5000) await flushEvents();
+    }
     if (e.timestamp < first) first = e.timestamp;
     if (e.timestamp > last) last = e.timestamp;
     const s = streams.get(e.logStreamName);
@@ -66,6 +86,7 @@ export async function replay(options: {
     if ((summary.events & 0x3fff) === 0)
       options.onProgress?.({ events: summary.events, samples: samples.length, phase: "reading" });
   }
+  await flushEvents();
   summary.samples = samples.length;
   if (summary.events === 0) return summary;
   summary.firstEventTime = first;
