@@ -1,3 +1,4 @@
+import type { RejectedLogEventsInfo } from "../logs/validate.js";
 import type { Store } from "../store/store.js";
 import type { Identity, LogStream, MetricAggregate, StoredLogEvent } from "../store/types.js";
 import { AggregateBatch, type SketchOf, type TimedSample } from "./aggregate-batch.js";
@@ -181,6 +182,23 @@ export class Engine {
     });
     await this.publishAggregates(aggregates, now);
     return result;
+  }
+
+  /**
+   * PutLogEvents: AWS's checks (group and stream must exist, batch rules), then ingestion of the accepted
+   * events; too old, expired and too new events are reported as AWS reports them.
+   */
+  async putLogEvents(input: { logGroupName: unknown; logStreamName: unknown; logEvents: unknown }): Promise<{
+    rejectedLogEventsInfo?: RejectedLogEventsInfo;
+  }> {
+    const checked = await this.logs.checkPutLogEvents(
+      input.logGroupName,
+      input.logStreamName,
+      input.logEvents,
+    );
+    if (checked.accepted.length > 0)
+      await this.ingest(checked.logGroupName, checked.logStreamName, checked.accepted);
+    return checked.rejected ? { rejectedLogEventsInfo: checked.rejected } : {};
   }
 
   /** Aggregates already stored (or about to be): into the index, then early evaluation of their alarms. */
