@@ -16,13 +16,22 @@ export interface TestMetricFilterOptions {
   file?: string[];
 }
 
-/** The service's rejection, rendered as the AWS CLI renders it; anything else is a bug and propagates. */
-function asServiceError<T>(fn: () => T): T {
+/**
+ * The service's rejection, rendered as the AWS CLI renders it, followed — when the pattern parser knows
+ * where it went wrong — by the pattern with a caret under that place. Anything else is a bug and propagates.
+ */
+function asServiceError<T>(fn: () => T, pattern: string): T {
   try {
     return fn();
   } catch (err) {
     if (err instanceof Error && err.name === "InvalidParameterException") {
-      throw serviceError(err.name, "TestMetricFilter", err.message);
+      const aws = serviceError(err.name, "TestMetricFilter", err.message);
+      const position = (err as { position?: unknown }).position;
+      if (typeof position !== "number" || pattern.length > 200 || /[\r\n]/.test(pattern)) throw aws;
+      throw new CliExit(
+        aws.exitCode,
+        `${aws.stderrText}\n  ${pattern}\n  ${" ".repeat(position)}^ position ${position}\n`,
+      );
     }
     throw err;
   }
@@ -41,10 +50,10 @@ async function* allMatches(
   // Everything that can be rejected up front is, before any output: the pattern (without waiting for a
   // large file or for stdin), the command-line messages, then the file names.
   const pattern: CompiledPattern | null =
-    files.length > 0 ? asServiceError(() => compileFilterPattern(filterPattern)) : null;
+    files.length > 0 ? asServiceError(() => compileFilterPattern(filterPattern), filterPattern) : null;
   const fromCommandLine =
     logEventMessages.length > 0
-      ? asServiceError(() => testMetricFilter({ filterPattern, logEventMessages }))
+      ? asServiceError(() => testMetricFilter({ filterPattern, logEventMessages }), filterPattern)
       : null;
   for (const path of files) await checkLogFile(path);
 

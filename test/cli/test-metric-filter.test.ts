@@ -96,6 +96,15 @@ describe("logs test-metric-filter --log-event-messages", { concurrency: true }, 
     );
   });
 
+  test("where the parser knows the place, the pattern is shown with a caret under it", async () => {
+    const r = await testMetricFilter(["--filter-pattern", "{ $.a[-1] = 2 }", "--log-event-messages", "x"]);
+    assert.equal(r.code, 254);
+    assert.equal(
+      r.stderr,
+      "\nAn error occurred (InvalidParameterException) when calling the TestMetricFilter operation: Invalid character(s) in term '[-'\n\n  { $.a[-1] = 2 }\n       ^ position 5\n",
+    );
+  });
+
   test("more than 50 messages is rejected like the API does (254)", async () => {
     const messages = Array.from({ length: 51 }, (_, i) => `m${i}`);
     const r = await testMetricFilter(["--filter-pattern", "m", "--log-event-messages", ...messages]);
