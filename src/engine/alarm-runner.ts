@@ -310,15 +310,16 @@ export class AlarmRunner {
     );
     const step = metricAlarms.some((a) => stepOf(a) === TEN_SECONDS) ? TEN_SECONDS : MINUTE;
     const last = Math.floor(now / step) * step;
-    let b = this.lastTick === undefined ? last : this.lastTick + step;
+    // The next boundary of the current step after the last tick (the step shrinks to 10 s, or grows back
+    // to a minute, as high-resolution alarms come and go).
+    let b = this.lastTick === undefined ? last : Math.floor(this.lastTick / step) * step + step;
     for (; b <= last; b += step) {
-      const due = metricAlarms.filter((a) => !this.idle.has(a.alarmName) && b % stepOf(a) === 0);
-      if (due.length === 0) {
+      if (!metricAlarms.some((a) => !this.idle.has(a.alarmName))) {
         // Nothing can change until data arrives: jump to the end.
-        b = last;
-        this.lastTick = b;
+        this.lastTick = last;
         break;
       }
+      const due = metricAlarms.filter((a) => !this.idle.has(a.alarmName) && b % stepOf(a) === 0);
       for (const a of due) {
         const current = this.alarms.get(a.alarmName) as MetricAlarm | undefined;
         // A boundary older than the alarm's last state change is stale (catching up after a pause, or after

@@ -175,4 +175,29 @@ describe("alarm operations through the engine", () => {
       await t.close();
     }
   });
+
+  test("a minute alarm keeps its schedule beside an idle high-resolution alarm (10 s steps)", async () => {
+    const t = await testEngine({ start: at(0) });
+    try {
+      const cw = t.engine.cloudwatch;
+      await cw.putMetricAlarm(alarm("fast", "F", { Period: 10 }));
+      await cw.putMetricAlarm(alarm("slow", "S"));
+      await t.engine.tick(at(0));
+      t.clock.set(at(0, 30));
+      await cw.putMetricData(datum("S", at(0, 20)));
+      await t.engine.tick(at(1));
+      assert.equal(t.engine.alarms.get("slow")?.stateValue, "ALARM");
+      // The 'fast' alarm is idle the whole time; 'slow' must still be evaluated on each minute boundary a
+      // single late tick covers, and return to OK once its datapoint has left its 3-period range (00:04).
+      await t.engine.tick(at(4, 10));
+      assert.equal(t.engine.alarms.get("slow")?.stateValue, "OK");
+      assert.deepEqual(timeline(t.transitions.filter((x) => x.alarm.alarmName === "slow")), [
+        "00:00:00 slow INSUFFICIENT_DATA->OK",
+        "00:01:00 slow OK->ALARM",
+        "00:04:00 slow ALARM->OK",
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
 });
