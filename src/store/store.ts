@@ -9,6 +9,8 @@ import type {
   MetricFilter,
   MetricId,
   StoredLogEvent,
+  Subscription,
+  Topic,
 } from "./types.js";
 
 /**
@@ -124,6 +126,28 @@ export interface Store {
 
   // ---- source checkpoints ----
   getCheckpoint(source: string): Promise<string | undefined>;
+
+  // ---- SNS topics and subscriptions ----
+  /** Idempotent by name (SNS CreateTopic): when a topic of that name exists, returns it unchanged. */
+  createTopic(topic: Topic): Promise<Topic>;
+  getTopic(topicArn: string): Promise<Topic | undefined>;
+  /** ARN order; `after` = exclusive lower bound (pagination). */
+  listTopics(query: { after?: string; limit: number }): Promise<Topic[]>;
+  /** Merges `attributes` into the topic's; false when the topic is absent. */
+  setTopicAttributes(topicArn: string, attributes: Record<string, string>): Promise<boolean>;
+  /** Deletes the topic with its subscriptions. False when absent. */
+  deleteTopic(topicArn: string): Promise<boolean>;
+
+  /** Insert or replace by ARN. Rejects when the topic does not exist. */
+  putSubscription(subscription: Subscription): Promise<void>;
+  getSubscription(subscriptionArn: string): Promise<Subscription | undefined>;
+  /** The subscription whose (pending) confirmation token this is. */
+  findSubscriptionByToken(confirmationToken: string): Promise<Subscription | undefined>;
+  /** ARN order, optionally one topic's; `after` = exclusive lower bound (pagination). */
+  listSubscriptions(query: { topicArn?: string; after?: string; limit: number }): Promise<Subscription[]>;
+  deleteSubscription(subscriptionArn: string): Promise<boolean>;
+  /** Deletes pending subscriptions created before `before`; returns how many. */
+  deleteExpiredPendingSubscriptions(before: number): Promise<number>;
 }
 
 /** One atomic ingest step. */

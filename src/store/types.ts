@@ -171,3 +171,37 @@ export interface AlarmHistoryItem {
   /** JSON text, as AWS returns it. */
   historyData: string;
 }
+
+// ---- SNS topics and subscriptions ----
+
+/** An SNS topic (`arn:aws:sns:REGION:ACCOUNT:name`). */
+export interface Topic {
+  topicArn: string;
+  name: string;
+  /** DisplayName, Policy, DeliveryPolicy, SignatureVersion, ... (SNS attribute names). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  creationTime: number;
+}
+
+/** email, email-json, http, https, or trailwatch's own `slack` (endpoint = an incoming-webhook URL). */
+export type SubscriptionProtocol = "email" | "email-json" | "http" | "https" | "slack";
+
+/** A subscription of a topic (`arn:aws:sns:REGION:ACCOUNT:topic:<uuid>`). */
+export interface Subscription {
+  subscriptionArn: string;
+  topicArn: string;
+  protocol: SubscriptionProtocol;
+  endpoint: string;
+  /** The account that subscribed. */
+  owner: string;
+  pendingConfirmation: boolean;
+  /** While pending: the token the confirmation request carries, and when it stops being valid. */
+  confirmationToken?: string;
+  tokenExpires?: number;
+  /** Random secret of the unsigned unsubscribe link. */
+  unsubscribeToken: string;
+  /** RawMessageDelivery, FilterPolicy, DeliveryPolicy, ... (SNS attribute names). */
+  attributes: Record<string, string>;
+  createdAt: number;
+}

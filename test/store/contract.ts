@@ -11,6 +11,9 @@
  * - `setAlarmState` of a missing alarm writes nothing (not even the history item); `deleteAlarm` of a
  *   missing alarm returns false and writes no history;
  * - an empty `logStreamNames` or `alarmTypes` list matches nothing;
+ * - `createTopic` of an existing name returns the stored topic unchanged; `setTopicAttributes` merges;
+ *   `deleteTopic` deletes the topic's subscriptions; `putSubscription` to a missing topic rejects;
+ *   `deleteExpiredPendingSubscriptions(before)` deletes pending ones created strictly before `before`;
  * - a closed store rejects every call.
  */
 import assert from "node:assert/strict";
@@ -25,6 +28,8 @@ import type {
   MetricFilter,
   MetricId,
   StoredLogEvent,
+  Subscription,
+  Topic,
 } from "../../src/store/types.js";
 
 /** The sketch merge every store under the contract is built with: a sorted multiset union of the bytes. */
@@ -197,6 +202,34 @@ async function put(store: Store, g: string, s: string, timestamps: number[]): Pr
   const events = timestamps.map((t) => ev(g, s, t));
   const r = await store.commit({ events, streams: [], aggregates: [] });
   return events.map((e, i) => ({ ...e, seq: r.firstSeq! + i }));
+}
+
+const TOPIC_PREFIX = "arn:aws:sns:us-east-1:123456789012:";
+
+function topic(name: string, extra: Partial<Topic> = {}): Topic {
+  return {
+    topicArn: `${TOPIC_PREFIX}${name}`,
+    name,
+    attributes: { DisplayName: `it's "${name}" 🚀` },
+    tags: {},
+    creationTime: T0,
+    ...extra,
+  };
+}
+
+function subscription(topicName: string, id: string, extra: Partial<Subscription> = {}): Subscription {
+  return {
+    subscriptionArn: `${TOPIC_PREFIX}${topicName}:${id}`,
+    topicArn: `${TOPIC_PREFIX}${topicName}`,
+    protocol: "email",
+    endpoint: `${id}@example.com`,
+    owner: "123456789012",
+    pendingConfirmation: false,
+    unsubscribeToken: `unsub-${id}`,
+    attributes: {},
+    createdAt: T0,
+    ...extra,
+  };
 }
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
@@ -1405,6 +1438,136 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       }),
     );
 
+    // ---- SNS topics and subscriptions ----
+
+    test(
+      "topics: idempotent create, get, list pages, attributes, delete",
+      withStore(async (store) => {
+        const a = topic("alpha", {
+          tags: { team: "sec" },
+          attributes: { DisplayName: "A", SignatureVersion: "2" },
+        });
+        assert.deepEqual(await store.createTopic(a), a);
+        const again = await store.createTopic(topic("alpha", { creationTime: T0 + 5, attributes: {} }));
+        assert.deepEqual(again, a, "same name: the existing topic");
+        assert.deepEqual(await store.getTopic(a.topicArn), a);
+        assert.equal(await store.getTopic(`${TOPIC_PREFIX}missing`), undefined);
+        assert.equal(await store.getTopic(`${TOPIC_PREFIX}Alpha`), undefined, "ARNs are case-sensitive");
+
+        for (const n of ["c", "b", "d_1", "e-2"]) await store.createTopic(topic(n));
+        const all = await store.listTopics({ limit: 100 });
+        assert.deepEqual(
+          all.map((t) => t.name),
+          ["alpha", "b", "c", "d_1", "e-2"],
+        );
+        const page1 = await store.listTopics({ limit: 2 });
+        const page2 = await store.listTopics({ after: page1[1].topicArn, limit: 2 });
+        const page3 = await store.listTopics({ after: page2[1].topicArn, limit: 2 });
+        assert.deepEqual([...page1, ...page2, ...page3], all);
+
+        assert.equal(await store.setTopicAttributes(a.topicArn, { DisplayName: "B", Policy: "{}" }), true);
+        assert.deepEqual((await store.getTopic(a.topicArn))?.attributes, {
+          DisplayName: "B",
+          SignatureVersion: "2",
+          Policy: "{}",
+        });
+        assert.equal(await store.setTopicAttributes(`${TOPIC_PREFIX}missing`, { DisplayName: "x" }), false);
+
+        assert.equal(await store.deleteTopic(a.topicArn), true);
+        assert.equal(await store.deleteTopic(a.topicArn), false);
+        assert.equal(await store.getTopic(a.topicArn), undefined);
+        assert.equal((await store.listTopics({ limit: 100 })).length, 4);
+      }),
+    );
+
+    test(
+      "subscriptions: put, get, find by token, list, replace, delete, cascade with the topic",
+      withStore(async (store) => {
+        await store.createTopic(topic("t1"));
+        await store.createTopic(topic("t2"));
+        const pending = subscription("t1", "0001", {
+          protocol: "https",
+          endpoint: "https://hooks.example.com/x?a='b'",
+          pendingConfirmation: true,
+          confirmationToken: "tok-1",
+          tokenExpires: T0 + 2 * 86_400_000,
+          attributes: { RawMessageDelivery: "true", FilterPolicy: '{"k":["v"]}' },
+        });
+        const confirmed = subscription("t1", "0002");
+        const other = subscription("t2", "0003", {
+          protocol: "slack",
+          endpoint: "https://hooks.slack.com/s",
+        });
+        for (const s of [other, confirmed, pending]) await store.putSubscription(s);
+        await assert.rejects(store.putSubscription(subscription("nope", "0004")), "topic must exist");
+
+        assert.deepEqual(await store.getSubscription(pending.subscriptionArn), pending);
+        assert.deepEqual(await store.getSubscription(confirmed.subscriptionArn), confirmed);
+        assert.equal(await store.getSubscription(`${TOPIC_PREFIX}t1:9999`), undefined);
+        assert.deepEqual(await store.findSubscriptionByToken("tok-1"), pending);
+        assert.equal(await store.findSubscriptionByToken("tok-2"), undefined);
+
+        assert.deepEqual(await store.listSubscriptions({ limit: 100 }), [pending, confirmed, other]);
+        assert.deepEqual(await store.listSubscriptions({ topicArn: `${TOPIC_PREFIX}t1`, limit: 100 }), [
+          pending,
+          confirmed,
+        ]);
+        assert.deepEqual(await store.listSubscriptions({ topicArn: `${TOPIC_PREFIX}t1`, limit: 1 }), [
+          pending,
+        ]);
+        assert.deepEqual(
+          await store.listSubscriptions({
+            topicArn: `${TOPIC_PREFIX}t1`,
+            after: pending.subscriptionArn,
+            limit: 5,
+          }),
+          [confirmed],
+        );
+        assert.deepEqual(await store.listSubscriptions({ topicArn: `${TOPIC_PREFIX}none`, limit: 5 }), []);
+
+        // Confirming = replacing by ARN without the token.
+        const { confirmationToken: _t, tokenExpires: _e, ...rest } = pending;
+        const nowConfirmed: Subscription = { ...rest, pendingConfirmation: false };
+        await store.putSubscription(nowConfirmed);
+        assert.deepEqual(await store.getSubscription(pending.subscriptionArn), nowConfirmed);
+        assert.equal(await store.findSubscriptionByToken("tok-1"), undefined);
+
+        assert.equal(await store.deleteSubscription(confirmed.subscriptionArn), true);
+        assert.equal(await store.deleteSubscription(confirmed.subscriptionArn), false);
+
+        assert.equal(await store.deleteTopic(`${TOPIC_PREFIX}t1`), true);
+        assert.equal(await store.getSubscription(pending.subscriptionArn), undefined);
+        assert.deepEqual(await store.listSubscriptions({ limit: 100 }), [other]);
+        // A topic created again under the same name starts without subscriptions.
+        await store.createTopic(topic("t1"));
+        assert.deepEqual(await store.listSubscriptions({ topicArn: `${TOPIC_PREFIX}t1`, limit: 100 }), []);
+      }),
+    );
+
+    test(
+      "subscriptions: deleteExpiredPendingSubscriptions removes only pending ones created before the bound",
+      withStore(async (store) => {
+        await store.createTopic(topic("t"));
+        const old = subscription("t", "a", {
+          pendingConfirmation: true,
+          confirmationToken: "x",
+          createdAt: T0,
+        });
+        const edge = subscription("t", "b", {
+          pendingConfirmation: true,
+          confirmationToken: "y",
+          createdAt: T0 + 10,
+        });
+        const confirmedOld = subscription("t", "c", { createdAt: T0 - 1000 });
+        for (const s of [old, edge, confirmedOld]) await store.putSubscription(s);
+        assert.equal(await store.deleteExpiredPendingSubscriptions(T0 + 10), 1);
+        assert.deepEqual(await store.listSubscriptions({ limit: 10 }), [edge, confirmedOld]);
+        assert.equal(await store.deleteExpiredPendingSubscriptions(T0 + 10), 0);
+        assert.equal(await store.deleteExpiredPendingSubscriptions(T0 + 11), 1);
+        assert.deepEqual(await store.listSubscriptions({ limit: 10 }), [confirmedOld]);
+      }),
+    );
+
     // ---- lifecycle ----
 
     test("a closed store rejects calls; close twice is harmless", async () => {
@@ -1415,6 +1578,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.getLogGroup("/g"));
       await assert.rejects(store.commit({ events: [], streams: [], aggregates: [] }));
       await assert.rejects(store.listAlarms());
+      await assert.rejects(store.listTopics({ limit: 1 }));
+      await assert.rejects(store.getSubscription("arn:aws:sns:us-east-1:123456789012:t:x"));
     });
   });
 }

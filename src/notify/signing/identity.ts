@@ -18,14 +18,12 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
-  generateKeyPair,
   generateKeyPairSync,
   randomBytes,
   X509Certificate,
 } from "node:crypto";
 import { chmod, link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createSelfSignedCertificate } from "./certificate.js";
 
 export const SIGNING_KEY_FILE = "signing-key.pem";

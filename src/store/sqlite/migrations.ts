@@ -118,6 +118,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: "sns topics and subscriptions",
+    sql: `
+      CREATE TABLE sns_topics (
+        topic_arn TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        attributes TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        creation_time INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE sns_subscriptions (
+        subscription_arn TEXT PRIMARY KEY,
+        topic_arn TEXT NOT NULL REFERENCES sns_topics (topic_arn) ON DELETE CASCADE,
+        protocol TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        pending_confirmation INTEGER NOT NULL,
+        confirmation_token TEXT UNIQUE,
+        token_expires INTEGER,
+        unsubscribe_token TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn, subscription_arn);
+      CREATE INDEX sns_subscriptions_pending ON sns_subscriptions (pending_confirmation, created_at);
+    `,
+  },
 ];
 
 export class SchemaError extends Error {

@@ -18,6 +18,9 @@ import type {
   MetricId,
   StandardUnit,
   StoredLogEvent,
+  Subscription,
+  SubscriptionProtocol,
+  Topic,
 } from "../types.js";
 import { MIGRATIONS, type Migration, migrate, SchemaError } from "./migrations.js";
 
@@ -94,6 +97,27 @@ interface HistoryRow {
   item_type: string;
   summary: string;
   data: string;
+}
+
+interface TopicRow {
+  topic_arn: string;
+  name: string;
+  attributes: string;
+  tags: string;
+  creation_time: number;
+}
+interface SubscriptionRow {
+  subscription_arn: string;
+  topic_arn: string;
+  protocol: string;
+  endpoint: string;
+  owner: string;
+  pending_confirmation: number;
+  confirmation_token: string | null;
+  token_expires: number | null;
+  unsubscribe_token: string;
+  attributes: string;
+  created_at: number;
 }
 
 type Params = Record<string, unknown>;
@@ -799,6 +823,140 @@ export class SqliteStore implements Store {
     });
   }
 
+  // ---- SNS topics and subscriptions ----
+
+  async createTopic(topic: Topic): Promise<Topic> {
+    return this.#tx(() => {
+      this.#run(
+        `INSERT INTO sns_topics (topic_arn, name, attributes, tags, creation_time)
+         VALUES (@arn, @name, @attributes, @tags, @creationTime) ON CONFLICT DO NOTHING`,
+        {
+          arn: topic.topicArn,
+          name: topic.name,
+          attributes: JSON.stringify(topic.attributes),
+          tags: JSON.stringify(topic.tags),
+          creationTime: topic.creationTime,
+        },
+      );
+      const row = this.#get<TopicRow>("SELECT * FROM sns_topics WHERE name = @name", { name: topic.name });
+      if (row === undefined) {
+        // The ARN is taken by a topic of another name: only possible when callers build ARNs inconsistently.
+        throw new Error(`a topic with ARN ${topic.topicArn} already exists under another name`);
+      }
+      return toTopic(row);
+    });
+  }
+
+  async getTopic(topicArn: string): Promise<Topic | undefined> {
+    const row = this.#get<TopicRow>("SELECT * FROM sns_topics WHERE topic_arn = @arn", { arn: topicArn });
+    return row && toTopic(row);
+  }
+
+  async listTopics(query: { after?: string; limit: number }): Promise<Topic[]> {
+    const where = query.after !== undefined ? ["topic_arn > @after"] : [];
+    return this.#all<TopicRow>(
+      `SELECT * FROM sns_topics ${whereClause(where)} ORDER BY topic_arn LIMIT @limit`,
+      pick({ after: query.after, limit: query.limit }),
+    ).map(toTopic);
+  }
+
+  async setTopicAttributes(topicArn: string, attributes: Record<string, string>): Promise<boolean> {
+    return this.#tx(() => {
+      const row = this.#get<TopicRow>("SELECT * FROM sns_topics WHERE topic_arn = @arn", { arn: topicArn });
+      if (row === undefined) return false;
+      const merged = { ...toTopic(row).attributes, ...attributes };
+      this.#run("UPDATE sns_topics SET attributes = @attributes WHERE topic_arn = @arn", {
+        arn: topicArn,
+        attributes: JSON.stringify(merged),
+      });
+      return true;
+    });
+  }
+
+  async deleteTopic(topicArn: string): Promise<boolean> {
+    return this.#tx(() => {
+      // Explicit as well as ON DELETE CASCADE, so the outcome does not hang on the foreign_keys pragma.
+      this.#run("DELETE FROM sns_subscriptions WHERE topic_arn = @arn", { arn: topicArn });
+      return this.#run("DELETE FROM sns_topics WHERE topic_arn = @arn", { arn: topicArn }).changes === 1;
+    });
+  }
+
+  async putSubscription(sub: Subscription): Promise<void> {
+    this.#tx(() => {
+      const topic = this.#get<{ one: number }>("SELECT 1 AS one FROM sns_topics WHERE topic_arn = @arn", {
+        arn: sub.topicArn,
+      });
+      if (topic === undefined) throw new Error(`the topic ${sub.topicArn} does not exist`);
+      this.#run(
+        `INSERT INTO sns_subscriptions (subscription_arn, topic_arn, protocol, endpoint, owner,
+           pending_confirmation, confirmation_token, token_expires, unsubscribe_token, attributes, created_at)
+         VALUES (@arn, @topicArn, @protocol, @endpoint, @owner, @pending, @token, @expires, @unsubscribeToken,
+           @attributes, @createdAt)
+         ON CONFLICT (subscription_arn) DO UPDATE SET topic_arn = excluded.topic_arn,
+           protocol = excluded.protocol, endpoint = excluded.endpoint, owner = excluded.owner,
+           pending_confirmation = excluded.pending_confirmation, confirmation_token = excluded.confirmation_token,
+           token_expires = excluded.token_expires, unsubscribe_token = excluded.unsubscribe_token,
+           attributes = excluded.attributes, created_at = excluded.created_at`,
+        {
+          arn: sub.subscriptionArn,
+          topicArn: sub.topicArn,
+          protocol: sub.protocol,
+          endpoint: sub.endpoint,
+          owner: sub.owner,
+          pending: sub.pendingConfirmation ? 1 : 0,
+          token: sub.confirmationToken ?? null,
+          expires: sub.tokenExpires ?? null,
+          unsubscribeToken: sub.unsubscribeToken,
+          attributes: JSON.stringify(sub.attributes),
+          createdAt: sub.createdAt,
+        },
+      );
+    });
+  }
+
+  async getSubscription(subscriptionArn: string): Promise<Subscription | undefined> {
+    const row = this.#get<SubscriptionRow>("SELECT * FROM sns_subscriptions WHERE subscription_arn = @arn", {
+      arn: subscriptionArn,
+    });
+    return row && toSubscription(row);
+  }
+
+  async findSubscriptionByToken(confirmationToken: string): Promise<Subscription | undefined> {
+    const row = this.#get<SubscriptionRow>(
+      "SELECT * FROM sns_subscriptions WHERE confirmation_token = @token",
+      { token: confirmationToken },
+    );
+    return row && toSubscription(row);
+  }
+
+  async listSubscriptions(query: {
+    topicArn?: string;
+    after?: string;
+    limit: number;
+  }): Promise<Subscription[]> {
+    const where: string[] = [];
+    if (query.topicArn !== undefined) where.push("topic_arn = @topicArn");
+    if (query.after !== undefined) where.push("subscription_arn > @after");
+    return this.#all<SubscriptionRow>(
+      `SELECT * FROM sns_subscriptions ${whereClause(where)} ORDER BY subscription_arn LIMIT @limit`,
+      pick({ topicArn: query.topicArn, after: query.after, limit: query.limit }),
+    ).map(toSubscription);
+  }
+
+  async deleteSubscription(subscriptionArn: string): Promise<boolean> {
+    return (
+      this.#run("DELETE FROM sns_subscriptions WHERE subscription_arn = @arn", { arn: subscriptionArn })
+        .changes === 1
+    );
+  }
+
+  async deleteExpiredPendingSubscriptions(before: number): Promise<number> {
+    return this.#run(
+      "DELETE FROM sns_subscriptions WHERE pending_confirmation = 1 AND created_at < @before",
+      { before },
+    ).changes;
+  }
+
   /** Nothing is written when the alarm does not exist (it was deleted while being evaluated). */
   async setAlarmState(name: string, state: AlarmState, history: AlarmHistoryItem): Promise<void> {
     this.#tx(() => {
@@ -1032,4 +1190,36 @@ function toMetricFilter(r: FilterRow): MetricFilter {
     f.emitSystemFieldDimensions = dims;
   }
   return f;
+}
+
+const PROTOCOLS: readonly string[] = ["email", "email-json", "http", "https", "slack"];
+
+function toTopic(r: TopicRow): Topic {
+  const where = `sns_topics ${JSON.stringify(r.topic_arn)}`;
+  return {
+    topicArn: r.topic_arn,
+    name: r.name,
+    attributes: parseStringRecord(r.attributes, `${where} attributes`),
+    tags: parseStringRecord(r.tags, `${where} tags`),
+    creationTime: r.creation_time,
+  };
+}
+
+function toSubscription(r: SubscriptionRow): Subscription {
+  const where = `sns_subscriptions ${JSON.stringify(r.subscription_arn)}`;
+  if (!PROTOCOLS.includes(r.protocol)) throw new CorruptRowError(`${where}: unknown protocol ${r.protocol}`);
+  const s: Subscription = {
+    subscriptionArn: r.subscription_arn,
+    topicArn: r.topic_arn,
+    protocol: r.protocol as SubscriptionProtocol,
+    endpoint: r.endpoint,
+    owner: r.owner,
+    pendingConfirmation: r.pending_confirmation === 1,
+    unsubscribeToken: r.unsubscribe_token,
+    attributes: parseStringRecord(r.attributes, `${where} attributes`),
+    createdAt: r.created_at,
+  };
+  if (r.confirmation_token !== null) s.confirmationToken = r.confirmation_token;
+  if (r.token_expires !== null) s.tokenExpires = r.token_expires;
+  return s;
 }
