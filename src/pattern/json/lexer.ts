@@ -1,24 +1,13 @@
-import type { ComparisonOp, SelectorStep, Span } from "../ast.js";
-import { invalidCharacters } from "../errors.js";
-import { isBareValueChar, lexRegex, readQuoted } from "../values.js";
+import type { SelectorStep, Span } from "../ast.js";
+import { type CommonToken, failAt, lexCommonToken } from "../lex-common.js";
 
 export type JsonToken =
-  | { type: "{" | "}" | "(" | ")" | "&&" | "||" | "eof"; span: Span; text: string }
-  | { type: "op"; op: ComparisonOp; span: Span; text: string }
-  | { type: "selector"; steps: SelectorStep[]; wildcards: number; span: Span; text: string }
-  | { type: "string"; value: string; span: Span; text: string }
-  | { type: "regex"; body: string; span: Span; text: string }
-  | { type: "word"; span: Span; text: string };
+  | CommonToken
+  | { type: "{" | "}" | "(" | ")" | "eof"; span: Span; text: string }
+  | { type: "selector"; steps: SelectorStep[]; wildcards: number; span: Span; text: string };
 
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
-}
-
-/** The text AWS reports for a lexer error: from the token's start through the offending character. */
-function failAt(src: string, start: number, at: number): never {
-  if (at >= src.length) throw invalidCharacters(src.slice(start), start);
-  const cp = src.codePointAt(at)!;
-  throw invalidCharacters(src.slice(start, at + (cp > 0xffff ? 2 : 1)), start);
 }
 
 /**
@@ -95,22 +84,6 @@ export function lexJson(src: string, from: number, to: number): JsonToken[] {
     if (ch === "{" || ch === "}" || ch === "(" || ch === ")") {
       out.push({ type: ch, span: { start, end: i + 1 }, text: ch });
       i++;
-    } else if (ch === "&" || ch === "|") {
-      if (src[i + 1] !== ch) failAt(src, start, i + 1);
-      out.push({ type: ch === "&" ? "&&" : "||", span: { start, end: i + 2 }, text: ch + ch });
-      i += 2;
-    } else if (ch === "=") {
-      out.push({ type: "op", op: "=", span: { start, end: i + 1 }, text: "=" });
-      i++;
-    } else if (ch === "!") {
-      if (src[i + 1] !== "=") failAt(src, start, i + 1);
-      out.push({ type: "op", op: "!=", span: { start, end: i + 2 }, text: "!=" });
-      i += 2;
-    } else if (ch === "<" || ch === ">") {
-      const eq = src[i + 1] === "=";
-      const op = (eq ? `${ch}=` : ch) as ComparisonOp;
-      out.push({ type: "op", op, span: { start, end: i + (eq ? 2 : 1) }, text: op });
-      i += eq ? 2 : 1;
     } else if (ch === "$") {
       const sel = lexSelector(src, start);
       if (sel.end > to) failAt(src, start, to);
@@ -122,22 +95,11 @@ export function lexJson(src: string, from: number, to: number): JsonToken[] {
         text: src.slice(start, sel.end),
       });
       i = sel.end;
-    } else if (ch === '"') {
-      const q = readQuoted(src, start);
-      if (!q || q.end > to) failAt(src, start, to);
-      out.push({ type: "string", value: q.text, span: { start, end: q.end }, text: src.slice(start, q.end) });
-      i = q.end;
-    } else if (ch === "%") {
-      const r = lexRegex(src, start);
-      out.push({ type: "regex", body: r.body, span: { start, end: r.end }, text: src.slice(start, r.end) });
-      i = r.end;
-    } else if (isBareValueChar(c)) {
-      let j = i;
-      while (j < to && isBareValueChar(src.charCodeAt(j))) j++;
-      out.push({ type: "word", span: { start, end: j }, text: src.slice(start, j) });
-      i = j;
     } else {
-      failAt(src, start, i);
+      const t = lexCommonToken(src, start, to);
+      if (t === null) failAt(src, start, i);
+      out.push(t);
+      i = t.span.end;
     }
   }
   out.push({ type: "eof", span: { start: to, end: to }, text: "" });

@@ -1,18 +1,10 @@
-import type { ComparisonOp, FieldExpr, SpaceField, SpacePattern, Span, Value } from "../ast.js";
+import type { FieldExpr, SpaceField, SpacePattern, Span, Value } from "../ast.js";
 import { INVALID_PATTERN, InvalidParameterException, invalidCharacters } from "../errors.js";
 import { MAX_REGEX_PER_PATTERN, TOO_MANY_REGEX } from "../json/parser.js";
-import { bareValue, isBareValueChar, lexRegex, readQuoted, regexValue, stringValue } from "../values.js";
+import { type CommonToken, failAt, lexCommonToken } from "../lex-common.js";
+import { bareValue, regexValue, stringValue } from "../values.js";
 
-type Tok =
-  | { type: "[" | "]" | "," | "&&" | "||" | "eof"; span: Span; text: string }
-  | { type: "op"; op: ComparisonOp; span: Span; text: string }
-  | { type: "word"; span: Span; text: string }
-  | { type: "string"; value: string; span: Span; text: string }
-  | { type: "regex"; body: string; span: Span; text: string };
-
-function failAt(src: string, start: number, at: number): never {
-  throw invalidCharacters(src.slice(start, Math.min(src.length, at + 1)), start);
-}
+type Tok = CommonToken | { type: "[" | "]" | "," | "eof"; span: Span; text: string };
 
 function lex(src: string, from: number, to: number): Tok[] {
   const out: Tok[] = [];
@@ -28,33 +20,11 @@ function lex(src: string, from: number, to: number): Tok[] {
     if (ch === "[" || ch === "]" || ch === ",") {
       out.push({ type: ch, span: { start, end: i + 1 }, text: ch });
       i++;
-    } else if (ch === "&" || ch === "|") {
-      if (src[i + 1] !== ch) failAt(src, start, i + 1);
-      out.push({ type: ch === "&" ? "&&" : "||", span: { start, end: i + 2 }, text: ch + ch });
-      i += 2;
-    } else if (ch === "=" || ch === "<" || ch === ">" || ch === "!") {
-      const eq = src[i + 1] === "=";
-      if (ch === "!" && !eq) failAt(src, start, i + 1);
-      const op = (ch === "=" ? "=" : eq ? `${ch}=` : ch) as ComparisonOp;
-      const len = ch !== "=" && eq ? 2 : 1;
-      out.push({ type: "op", op, span: { start, end: i + len }, text: op });
-      i += len;
-    } else if (ch === '"') {
-      const q = readQuoted(src, start);
-      if (!q || q.end > to) failAt(src, start, to);
-      out.push({ type: "string", value: q.text, span: { start, end: q.end }, text: src.slice(start, q.end) });
-      i = q.end;
-    } else if (ch === "%") {
-      const r = lexRegex(src, start);
-      out.push({ type: "regex", body: r.body, span: { start, end: r.end }, text: src.slice(start, r.end) });
-      i = r.end;
-    } else if (isBareValueChar(c)) {
-      let j = i;
-      while (j < to && isBareValueChar(src.charCodeAt(j))) j++;
-      out.push({ type: "word", span: { start, end: j }, text: src.slice(start, j) });
-      i = j;
     } else {
-      failAt(src, start, i);
+      const t = lexCommonToken(src, start, to);
+      if (t === null) failAt(src, start, i);
+      out.push(t);
+      i = t.span.end;
     }
   }
   out.push({ type: "eof", span: { start: to, end: to }, text: "" });
