@@ -2,12 +2,15 @@ import type {
   Alarm,
   AlarmHistoryItem,
   AlarmState,
+  DeliveryAttempt,
+  DeliveryStatus,
   HistoryItemType,
   LogGroup,
   LogStream,
   MetricAggregate,
   MetricFilter,
   MetricId,
+  OutboxItem,
   StoredLogEvent,
   Subscription,
   Topic,
@@ -148,6 +151,37 @@ export interface Store {
   deleteSubscription(subscriptionArn: string): Promise<boolean>;
   /** Deletes pending subscriptions created before `before`; returns how many. */
   deleteExpiredPendingSubscriptions(before: number): Promise<number>;
+
+  // ---- the delivery outbox ----
+  /** Inserts the items; an item whose id is already stored is left as it is. Returns how many were new. */
+  enqueueDeliveries(items: OutboxItem[]): Promise<number>;
+  /** Pending items with nextAttemptAt ≤ now, oldest (createdAt, then id) first. */
+  dueDeliveries(now: number, limit: number): Promise<OutboxItem[]>;
+  /**
+   * `dueDeliveries` and, in the same transaction, moves each returned item's nextAttemptAt to `leaseUntil`:
+   * the items are in flight, and no other caller gets them before the lease ends. Returned with the lease.
+   */
+  claimDueDeliveries(now: number, leaseUntil: number, limit: number): Promise<OutboxItem[]>;
+  /**
+   * In one transaction: sets the item's attempts to `attempt.attempt`, its status and the given fields
+   * (lastError and deliveredAt are cleared when not given; nextAttemptAt is kept when not given), and appends
+   * the attempt to its delivery log. False (nothing written) when the item does not exist.
+   */
+  recordDeliveryAttempt(
+    itemId: string,
+    attempt: Omit<DeliveryAttempt, "itemId">,
+    update: { status: DeliveryStatus; nextAttemptAt?: number; lastError?: string; deliveredAt?: number },
+  ): Promise<boolean>;
+  getDelivery(id: string): Promise<OutboxItem | undefined>;
+  /** Oldest (createdAt, then id) first. */
+  listDeliveries(query: {
+    status?: DeliveryStatus;
+    subscriptionArn?: string;
+    limit: number;
+  }): Promise<OutboxItem[]>;
+  /** The item's delivery log, by attempt number. */
+  deliveryAttempts(itemId: string): Promise<DeliveryAttempt[]>;
+  countDeliveries(status: DeliveryStatus): Promise<number>;
 }
 
 /** One atomic ingest step. */

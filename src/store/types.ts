@@ -205,3 +205,42 @@ export interface Subscription {
   attributes: Record<string, string>;
   createdAt: number;
 }
+
+// ---- the delivery outbox ----
+
+export type DeliveryStatus = "pending" | "delivered" | "dead";
+
+/**
+ * One notification to one subscription endpoint, kept until it is delivered or dead-lettered. `id` is the
+ * stable message id: the SNS MessageId and, as `<id@trailwatch>`, the SMTP Message-ID, the same on every
+ * attempt so that a receiver can drop a duplicate.
+ */
+export interface OutboxItem {
+  id: string;
+  subscriptionArn: string;
+  protocol: SubscriptionProtocol;
+  endpoint: string;
+  /**
+   * JSON text, what to send: e-mail `{subject, text, html, unsubscribeUrl?}`; http/https the `{headers, body}`
+   * built by src/notify/http; slack the webhook's JSON payload.
+   */
+  payload: string;
+  createdAt: number;
+  /** When the next attempt is due (epoch ms); while an attempt is in flight, the end of its lease. */
+  nextAttemptAt: number;
+  /** Attempts recorded so far. */
+  attempts: number;
+  status: DeliveryStatus;
+  lastError?: string;
+  deliveredAt?: number;
+}
+
+/** One row of an item's delivery log. */
+export interface DeliveryAttempt {
+  itemId: string;
+  /** 1 = the first delivery. */
+  attempt: number;
+  at: number;
+  ok: boolean;
+  error?: string;
+}

@@ -14,6 +14,9 @@
  * - `createTopic` of an existing name returns the stored topic unchanged; `setTopicAttributes` merges;
  *   `deleteTopic` deletes the topic's subscriptions; `putSubscription` to a missing topic rejects;
  *   `deleteExpiredPendingSubscriptions(before)` deletes pending ones created strictly before `before`;
+ * - the outbox: `enqueueDeliveries` keeps the first copy of an id; due = pending with nextAttemptAt ≤ now,
+ *   oldest (createdAt, then id) first; `claimDueDeliveries` leases what it returns; `recordDeliveryAttempt`
+ *   of a missing item writes nothing;
  * - a closed store rejects every call.
  */
 import assert from "node:assert/strict";
@@ -27,6 +30,7 @@ import type {
   MetricAlarm,
   MetricFilter,
   MetricId,
+  OutboxItem,
   StoredLogEvent,
   Subscription,
   Topic,
@@ -1565,6 +1569,166 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal(await store.deleteExpiredPendingSubscriptions(T0 + 10), 0);
         assert.equal(await store.deleteExpiredPendingSubscriptions(T0 + 11), 1);
         assert.deepEqual(await store.listSubscriptions({ limit: 10 }), [confirmedOld]);
+      }),
+    );
+
+    // ---- the delivery outbox ----
+
+    const outboxItem = (id: string, extra: Partial<OutboxItem> = {}): OutboxItem => ({
+      id,
+      subscriptionArn: `${TOPIC_PREFIX}t:sub-1`,
+      protocol: "email",
+      endpoint: "ops@example.com",
+      payload: JSON.stringify({ subject: `s ${id}`, text: "t", html: "<p>t</p>" }),
+      createdAt: T0,
+      nextAttemptAt: T0,
+      attempts: 0,
+      status: "pending",
+      ...extra,
+    });
+
+    test(
+      "outbox: enqueueDeliveries is idempotent by id; dueDeliveries takes pending, due, oldest first",
+      withStore(async (store) => {
+        const a = outboxItem("a", { createdAt: T0 + 2 });
+        const b = outboxItem("b", { createdAt: T0 + 1, nextAttemptAt: T0 + 5 });
+        const c = outboxItem("c", { createdAt: T0, nextAttemptAt: T0 + 100 });
+        const odd = outboxItem(`it's "odd" ${ODD_STREAM}`, { createdAt: T0 + 3, protocol: "https" });
+        assert.equal(await store.enqueueDeliveries([a, b, c, odd]), 4);
+        // The same id again, with other content: the stored copy stays.
+        assert.equal(await store.enqueueDeliveries([{ ...a, payload: "{}" }, outboxItem("d")]), 1);
+        assert.deepEqual(await store.getDelivery("a"), a);
+        assert.deepEqual(await store.getDelivery(odd.id), odd);
+        assert.equal(await store.getDelivery("zzz"), undefined);
+
+        assert.deepEqual(
+          (await store.dueDeliveries(T0 + 5, 10)).map((i) => i.id),
+          ["d", "b", "a", odd.id],
+        );
+        assert.deepEqual(
+          (await store.dueDeliveries(T0 + 4, 10)).map((i) => i.id),
+          ["d", "a", odd.id],
+        );
+        assert.deepEqual(
+          (await store.dueDeliveries(T0 + 1000, 2)).map((i) => i.id),
+          ["c", "d"],
+        );
+        assert.deepEqual(
+          (await store.dueDeliveries(T0 + 1000, 10)).map((i) => i.id),
+          ["c", "d", "b", "a", odd.id],
+        );
+        assert.deepEqual(await store.dueDeliveries(T0 - 1, 10), []);
+      }),
+    );
+
+    test(
+      "outbox: claimDueDeliveries leases the items it returns",
+      withStore(async (store) => {
+        await store.enqueueDeliveries([outboxItem("a"), outboxItem("b", { createdAt: T0 + 1 })]);
+        const claimed = await store.claimDueDeliveries(T0, T0 + MIN, 1);
+        assert.deepEqual(
+          claimed.map((i) => [i.id, i.nextAttemptAt]),
+          [["a", T0 + MIN]],
+        );
+        assert.equal((await store.getDelivery("a"))?.nextAttemptAt, T0 + MIN);
+        assert.deepEqual(
+          (await store.claimDueDeliveries(T0, T0 + MIN, 10)).map((i) => i.id),
+          ["b"],
+        );
+        assert.deepEqual(await store.claimDueDeliveries(T0 + MIN - 1, T0 + 2 * MIN, 10), []);
+        // The lease ran out without a recorded attempt (a crash): due again.
+        assert.deepEqual(
+          (await store.dueDeliveries(T0 + MIN, 10)).map((i) => i.id),
+          ["a", "b"],
+        );
+      }),
+    );
+
+    test(
+      "outbox: recordDeliveryAttempt updates the item and appends to its log; list and count",
+      withStore(async (store) => {
+        const subB = `${TOPIC_PREFIX}t:sub-2`;
+        await store.enqueueDeliveries([
+          outboxItem("a"),
+          outboxItem("b", { createdAt: T0 + 1, subscriptionArn: subB, protocol: "http" }),
+          outboxItem("c", { createdAt: T0 + 2 }),
+        ]);
+        assert.equal(
+          await store.recordDeliveryAttempt(
+            "a",
+            { attempt: 1, at: T0 + 1, ok: false, error: "connect ECONNREFUSED" },
+            { status: "pending", nextAttemptAt: T0 + 10_000, lastError: "connect ECONNREFUSED" },
+          ),
+          true,
+        );
+        assert.deepEqual(await store.getDelivery("a"), {
+          ...outboxItem("a"),
+          attempts: 1,
+          nextAttemptAt: T0 + 10_000,
+          lastError: "connect ECONNREFUSED",
+        });
+        await store.recordDeliveryAttempt(
+          "a",
+          { attempt: 2, at: T0 + 10_001, ok: true },
+          { status: "delivered", deliveredAt: T0 + 10_001 },
+        );
+        // nextAttemptAt kept when not given; lastError cleared.
+        assert.deepEqual(await store.getDelivery("a"), {
+          ...outboxItem("a"),
+          attempts: 2,
+          nextAttemptAt: T0 + 10_000,
+          status: "delivered",
+          deliveredAt: T0 + 10_001,
+        });
+        assert.deepEqual(await store.deliveryAttempts("a"), [
+          { itemId: "a", attempt: 1, at: T0 + 1, ok: false, error: "connect ECONNREFUSED" },
+          { itemId: "a", attempt: 2, at: T0 + 10_001, ok: true },
+        ]);
+        await store.recordDeliveryAttempt(
+          "b",
+          { attempt: 1, at: T0 + 2, ok: false, error: "HTTP 404" },
+          { status: "dead", lastError: "HTTP 404" },
+        );
+        assert.equal(
+          await store.recordDeliveryAttempt(
+            "nope",
+            { attempt: 1, at: T0, ok: true },
+            { status: "delivered" },
+          ),
+          false,
+        );
+        assert.deepEqual(await store.deliveryAttempts("nope"), []);
+        assert.deepEqual(await store.deliveryAttempts("c"), []);
+
+        assert.equal(await store.countDeliveries("pending"), 1);
+        assert.equal(await store.countDeliveries("delivered"), 1);
+        assert.equal(await store.countDeliveries("dead"), 1);
+        assert.deepEqual(
+          (await store.listDeliveries({ limit: 10 })).map((i) => i.id),
+          ["a", "b", "c"],
+        );
+        assert.deepEqual(
+          (await store.listDeliveries({ status: "dead", limit: 10 })).map((i) => [i.id, i.lastError]),
+          [["b", "HTTP 404"]],
+        );
+        assert.deepEqual(
+          (await store.listDeliveries({ subscriptionArn: `${TOPIC_PREFIX}t:sub-1`, limit: 10 })).map(
+            (i) => i.id,
+          ),
+          ["a", "c"],
+        );
+        assert.deepEqual(
+          (await store.listDeliveries({ subscriptionArn: subB, status: "pending", limit: 10 })).map(
+            (i) => i.id,
+          ),
+          [],
+        );
+        assert.equal((await store.listDeliveries({ limit: 1 })).length, 1);
+        // Neither dead nor delivered items are due.
+        assert.deepEqual(
+          (await store.dueDeliveries(T0 + MIN, 10)).map((i) => i.id),
+          ["c"],
+        );
       }),
     );
 

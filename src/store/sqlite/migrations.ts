@@ -147,6 +147,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sns_subscriptions_pending ON sns_subscriptions (pending_confirmation, created_at);
     `,
   },
+  {
+    version: 3,
+    name: "delivery outbox",
+    sql: `
+      -- No foreign key to sns_subscriptions: a message outlives an unsubscribe (its log stays readable).
+      CREATE TABLE delivery_outbox (
+        id TEXT PRIMARY KEY,
+        subscription_arn TEXT NOT NULL,
+        protocol TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        last_error TEXT,
+        delivered_at INTEGER
+      ) STRICT;
+      CREATE INDEX delivery_outbox_due ON delivery_outbox (status, next_attempt_at);
+      CREATE INDEX delivery_outbox_status_created ON delivery_outbox (status, created_at);
+      CREATE INDEX delivery_outbox_subscription ON delivery_outbox (subscription_arn, created_at);
+
+      CREATE TABLE delivery_attempts (
+        item_id TEXT NOT NULL REFERENCES delivery_outbox (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        error TEXT,
+        PRIMARY KEY (item_id, attempt)
+      ) STRICT;
+    `,
+  },
 ];
 
 export class SchemaError extends Error {

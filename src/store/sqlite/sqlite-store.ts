@@ -9,6 +9,8 @@ import type {
   Alarm,
   AlarmHistoryItem,
   AlarmState,
+  DeliveryAttempt,
+  DeliveryStatus,
   Dimension,
   HistoryItemType,
   LogGroup,
@@ -16,6 +18,7 @@ import type {
   MetricAggregate,
   MetricFilter,
   MetricId,
+  OutboxItem,
   StandardUnit,
   StoredLogEvent,
   Subscription,
@@ -118,6 +121,27 @@ interface SubscriptionRow {
   unsubscribe_token: string;
   attributes: string;
   created_at: number;
+}
+
+interface OutboxRow {
+  id: string;
+  subscription_arn: string;
+  protocol: string;
+  endpoint: string;
+  payload: string;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  status: string;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+interface AttemptRow {
+  item_id: string;
+  attempt: number;
+  at: number;
+  ok: number;
+  error: string | null;
 }
 
 type Params = Record<string, unknown>;
@@ -957,6 +981,134 @@ export class SqliteStore implements Store {
     ).changes;
   }
 
+  // ---- the delivery outbox ----
+
+  async enqueueDeliveries(items: OutboxItem[]): Promise<number> {
+    return this.#tx(() => {
+      let added = 0;
+      for (const item of items) {
+        added += this.#run(
+          `INSERT INTO delivery_outbox (id, subscription_arn, protocol, endpoint, payload, created_at,
+             next_attempt_at, attempts, status, last_error, delivered_at)
+           VALUES (@id, @subscriptionArn, @protocol, @endpoint, @payload, @createdAt, @nextAttemptAt, @attempts,
+             @status, @lastError, @deliveredAt)
+           ON CONFLICT (id) DO NOTHING`,
+          {
+            id: item.id,
+            subscriptionArn: item.subscriptionArn,
+            protocol: item.protocol,
+            endpoint: item.endpoint,
+            payload: item.payload,
+            createdAt: item.createdAt,
+            nextAttemptAt: item.nextAttemptAt,
+            attempts: item.attempts,
+            status: item.status,
+            lastError: item.lastError ?? null,
+            deliveredAt: item.deliveredAt ?? null,
+          },
+        ).changes;
+      }
+      return added;
+    });
+  }
+
+  async dueDeliveries(now: number, limit: number): Promise<OutboxItem[]> {
+    return this.#due(now, limit);
+  }
+
+  #due(now: number, limit: number): OutboxItem[] {
+    return this.#all<OutboxRow>(
+      `SELECT * FROM delivery_outbox WHERE status = 'pending' AND next_attempt_at <= @now
+       ORDER BY created_at, id LIMIT @limit`,
+      { now, limit },
+    ).map(toOutboxItem);
+  }
+
+  async claimDueDeliveries(now: number, leaseUntil: number, limit: number): Promise<OutboxItem[]> {
+    return this.#tx(() => {
+      const items = this.#due(now, limit);
+      for (const item of items) {
+        this.#run("UPDATE delivery_outbox SET next_attempt_at = @leaseUntil WHERE id = @id", {
+          id: item.id,
+          leaseUntil,
+        });
+        item.nextAttemptAt = leaseUntil;
+      }
+      return items;
+    });
+  }
+
+  async recordDeliveryAttempt(
+    itemId: string,
+    attempt: Omit<DeliveryAttempt, "itemId">,
+    update: { status: DeliveryStatus; nextAttemptAt?: number; lastError?: string; deliveredAt?: number },
+  ): Promise<boolean> {
+    return this.#tx(() => {
+      const changed = this.#run(
+        `UPDATE delivery_outbox SET attempts = @attempts, status = @status,
+           next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at), last_error = @lastError,
+           delivered_at = @deliveredAt
+         WHERE id = @id`,
+        {
+          id: itemId,
+          attempts: attempt.attempt,
+          status: update.status,
+          nextAttemptAt: update.nextAttemptAt ?? null,
+          lastError: update.lastError ?? null,
+          deliveredAt: update.deliveredAt ?? null,
+        },
+      ).changes;
+      if (changed === 0) return false;
+      this.#run(
+        "INSERT INTO delivery_attempts (item_id, attempt, at, ok, error) VALUES (@id, @attempt, @at, @ok, @error)",
+        {
+          id: itemId,
+          attempt: attempt.attempt,
+          at: attempt.at,
+          ok: attempt.ok ? 1 : 0,
+          error: attempt.error ?? null,
+        },
+      );
+      return true;
+    });
+  }
+
+  async getDelivery(id: string): Promise<OutboxItem | undefined> {
+    const row = this.#get<OutboxRow>("SELECT * FROM delivery_outbox WHERE id = @id", { id });
+    return row && toOutboxItem(row);
+  }
+
+  async listDeliveries(query: {
+    status?: DeliveryStatus;
+    subscriptionArn?: string;
+    limit: number;
+  }): Promise<OutboxItem[]> {
+    const where: string[] = [];
+    if (query.status !== undefined) where.push("status = @status");
+    if (query.subscriptionArn !== undefined) where.push("subscription_arn = @subscriptionArn");
+    return this.#all<OutboxRow>(
+      `SELECT * FROM delivery_outbox ${whereClause(where)} ORDER BY created_at, id LIMIT @limit`,
+      pick({ status: query.status, subscriptionArn: query.subscriptionArn, limit: query.limit }),
+    ).map(toOutboxItem);
+  }
+
+  async deliveryAttempts(itemId: string): Promise<DeliveryAttempt[]> {
+    return this.#all<AttemptRow>("SELECT * FROM delivery_attempts WHERE item_id = @id ORDER BY attempt", {
+      id: itemId,
+    }).map((r) => {
+      const a: DeliveryAttempt = { itemId: r.item_id, attempt: r.attempt, at: r.at, ok: r.ok === 1 };
+      if (r.error !== null) a.error = r.error;
+      return a;
+    });
+  }
+
+  async countDeliveries(status: DeliveryStatus): Promise<number> {
+    const row = this.#get<{ n: number }>("SELECT count(*) AS n FROM delivery_outbox WHERE status = @status", {
+      status,
+    });
+    return row?.n ?? 0;
+  }
+
   /** Nothing is written when the alarm does not exist (it was deleted while being evaluated). */
   async setAlarmState(name: string, state: AlarmState, history: AlarmHistoryItem): Promise<void> {
     this.#tx(() => {
@@ -1222,4 +1374,27 @@ function toSubscription(r: SubscriptionRow): Subscription {
   if (r.confirmation_token !== null) s.confirmationToken = r.confirmation_token;
   if (r.token_expires !== null) s.tokenExpires = r.token_expires;
   return s;
+}
+
+const DELIVERY_STATUSES: readonly string[] = ["pending", "delivered", "dead"];
+
+function toOutboxItem(r: OutboxRow): OutboxItem {
+  const where = `delivery_outbox ${JSON.stringify(r.id)}`;
+  if (!PROTOCOLS.includes(r.protocol)) throw new CorruptRowError(`${where}: unknown protocol ${r.protocol}`);
+  if (!DELIVERY_STATUSES.includes(r.status))
+    throw new CorruptRowError(`${where}: unknown status ${r.status}`);
+  const item: OutboxItem = {
+    id: r.id,
+    subscriptionArn: r.subscription_arn,
+    protocol: r.protocol as SubscriptionProtocol,
+    endpoint: r.endpoint,
+    payload: r.payload,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+    attempts: r.attempts,
+    status: r.status as DeliveryStatus,
+  };
+  if (r.last_error !== null) item.lastError = r.last_error;
+  if (r.delivered_at !== null) item.deliveredAt = r.delivered_at;
+  return item;
 }
