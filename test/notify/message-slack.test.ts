@@ -1,7 +1,6 @@
 /** The Slack incoming-webhook payload: shape, escaping, Slack's limits. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { AlarmTransition } from "../../src/engine/transitions.js";
 import type { EventSummary } from "../../src/metrics/event-refs.js";
 import {
   escapeSlack,
@@ -10,54 +9,8 @@ import {
   shortIdentity,
   slackAlarmPayload,
 } from "../../src/notify/message/slack.js";
-import type { CompositeAlarm, Identity, MetricAlarm } from "../../src/store/types.js";
-
-const identity: Identity = { account: "123456789012", region: "us-east-1" };
-const REASON =
-  "Threshold Crossed: 1 datapoint [2.0 (10/11/22 16:20:00)] was greater than or equal to the threshold (1.0).";
-
-function rootAlarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
-  return {
-    alarmType: "MetricAlarm",
-    alarmName: "Root account usage",
-    alarmDescription: "The root user's credentials were used (not by an AWS service on its behalf).",
-    actionsEnabled: true,
-    okActions: [],
-    alarmActions: ["arn:aws:sns:us-east-1:123456789012:security-alerts"],
-    insufficientDataActions: [],
-    metricName: "RootAccountUsageCount",
-    namespace: "CloudTrailMetrics",
-    statistic: "Sum",
-    dimensions: [],
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: "GreaterThanOrEqualToThreshold",
-    treatMissingData: "missing",
-    tags: {},
-    alarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:Root account usage",
-    alarmConfigurationUpdatedTimestamp: 0,
-    stateValue: "ALARM",
-    stateReason: REASON,
-    stateUpdatedTimestamp: 0,
-    stateTransitionedTimestamp: 0,
-    ...overrides,
-  };
-}
-
-function transitionOf(
-  alarm: MetricAlarm | CompositeAlarm,
-  extra: Partial<AlarmTransition> = {},
-): AlarmTransition {
-  return {
-    alarm,
-    oldState: "OK",
-    newState: "ALARM",
-    timestamp: Date.parse("2022-11-10T16:25:41.500Z"),
-    reason: REASON,
-    ...extra,
-  };
-}
+import type { CompositeAlarm } from "../../src/store/types.js";
+import { IDENTITY as identity, REASON, rootAlarm, transitionOf } from "../helpers/alarm-fixtures.js";
 
 const ROOT_LOGIN: EventSummary = {
   eventTime: "2022-11-10T16:24:34Z",
