@@ -94,20 +94,22 @@ export function metricAlarmOutput(a: MetricAlarm): MetricAlarmOutput {
 }
 
 export function compositeAlarmOutput(a: CompositeAlarm): CompositeAlarmOutput {
+  // The service model lists CompositeAlarm's members in this order (unlike MetricAlarm's), and the AWS
+  // CLI prints them so.
   return withoutUndefined({
-    AlarmName: a.alarmName,
-    AlarmArn: a.alarmArn,
-    AlarmDescription: a.alarmDescription,
-    AlarmConfigurationUpdatedTimestamp: new Date(a.alarmConfigurationUpdatedTimestamp),
     ActionsEnabled: a.actionsEnabled,
-    OKActions: [...a.okActions],
     AlarmActions: [...a.alarmActions],
-    InsufficientDataActions: [...a.insufficientDataActions],
+    AlarmArn: a.alarmArn,
+    AlarmConfigurationUpdatedTimestamp: new Date(a.alarmConfigurationUpdatedTimestamp),
+    AlarmDescription: a.alarmDescription,
+    AlarmName: a.alarmName,
     AlarmRule: a.alarmRule,
-    StateValue: a.stateValue,
+    InsufficientDataActions: [...a.insufficientDataActions],
+    OKActions: [...a.okActions],
     StateReason: a.stateReason,
     StateReasonData: a.stateReasonData,
     StateUpdatedTimestamp: new Date(a.stateUpdatedTimestamp),
+    StateValue: a.stateValue,
     StateTransitionedTimestamp: new Date(a.stateTransitionedTimestamp),
     ActionsSuppressor: a.actionsSuppressor,
     ActionsSuppressorWaitPeriod: a.actionsSuppressorWaitPeriod,

@@ -22,88 +22,6 @@ export interface DataDirOptions {
   dataDir: string;
 }
 
-/** Keys in the given order first, then any others; undefined members dropped. */
-function ordered<T extends object>(o: T, order: readonly string[]): T {
-  const src = o as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of order) if (src[k] !== undefined) out[k] = src[k];
-  for (const k of Object.keys(src)) if (!(k in out) && src[k] !== undefined) out[k] = src[k];
-  return out as T;
-}
-
-// Member order of the CloudWatch service model (botocore cloudwatch 2010-08-01), which the AWS CLI keeps.
-const METRIC_ALARM_ORDER = [
-  "AlarmName",
-  "AlarmArn",
-  "AlarmDescription",
-  "AlarmConfigurationUpdatedTimestamp",
-  "ActionsEnabled",
-  "OKActions",
-  "AlarmActions",
-  "InsufficientDataActions",
-  "StateValue",
-  "StateReason",
-  "StateReasonData",
-  "StateUpdatedTimestamp",
-  "MetricName",
-  "Namespace",
-  "Statistic",
-  "ExtendedStatistic",
-  "Dimensions",
-  "Period",
-  "Unit",
-  "EvaluationPeriods",
-  "DatapointsToAlarm",
-  "Threshold",
-  "ComparisonOperator",
-  "TreatMissingData",
-  "EvaluateLowSampleCountPercentile",
-  "Metrics",
-  "ThresholdMetricId",
-  "EvaluationState",
-  "StateTransitionedTimestamp",
-];
-const COMPOSITE_ALARM_ORDER = [
-  "ActionsEnabled",
-  "AlarmActions",
-  "AlarmArn",
-  "AlarmConfigurationUpdatedTimestamp",
-  "AlarmDescription",
-  "AlarmName",
-  "AlarmRule",
-  "InsufficientDataActions",
-  "OKActions",
-  "StateReason",
-  "StateReasonData",
-  "StateUpdatedTimestamp",
-  "StateValue",
-  "StateTransitionedTimestamp",
-  "ActionsSuppressedBy",
-  "ActionsSuppressedReason",
-  "ActionsSuppressor",
-  "ActionsSuppressorWaitPeriod",
-  "ActionsSuppressorExtensionPeriod",
-];
-const HISTORY_ITEM_ORDER = [
-  "AlarmName",
-  "AlarmContributorId",
-  "AlarmType",
-  "Timestamp",
-  "HistoryItemType",
-  "HistorySummary",
-  "HistoryData",
-];
-const DATAPOINT_ORDER = [
-  "Timestamp",
-  "SampleCount",
-  "Average",
-  "Sum",
-  "Minimum",
-  "Maximum",
-  "Unit",
-  "ExtendedStatistics",
-];
-
 /** Fetches every page, or only the one asked for when the caller paginates by hand. */
 async function pages<P extends { NextToken?: string }>(
   manual: boolean,
@@ -156,14 +74,18 @@ export async function runDescribeAlarms(
   );
   const shaped = fetched.map(
     (p): DescribeAlarmsOutput => ({
-      MetricAlarms: p.MetricAlarms.map((a) => ordered(a, METRIC_ALARM_ORDER)),
-      CompositeAlarms: p.CompositeAlarms.map((a) => ordered(a, COMPOSITE_ALARM_ORDER)),
+      MetricAlarms: p.MetricAlarms,
+      CompositeAlarms: p.CompositeAlarms,
       NextToken: p.NextToken,
     }),
   );
   // One page: the service model's order. All pages: the paginator's result keys, MetricAlarms first.
   const json = manual
-    ? ordered(shaped[0], ["CompositeAlarms", "MetricAlarms", "NextToken"])
+    ? {
+        CompositeAlarms: shaped[0].CompositeAlarms,
+        MetricAlarms: shaped[0].MetricAlarms,
+        ...(shaped[0].NextToken === undefined ? {} : { NextToken: shaped[0].NextToken }),
+      }
     : {
         MetricAlarms: shaped.flatMap((p) => p.MetricAlarms),
         CompositeAlarms: shaped.flatMap((p) => p.CompositeAlarms),
@@ -218,11 +140,13 @@ export async function runDescribeAlarmHistory(
     ),
   );
   const shaped = fetched.map((p) => ({
-    AlarmHistoryItems: p.AlarmHistoryItems.map((i) => ordered(i, HISTORY_ITEM_ORDER)),
+    AlarmHistoryItems: p.AlarmHistoryItems,
     NextToken: p.NextToken,
   }));
   const json: { AlarmHistoryItems: AlarmHistoryItemOutput[]; NextToken?: string } = manual
-    ? ordered(shaped[0], ["AlarmHistoryItems", "NextToken"])
+    ? shaped[0].NextToken === undefined
+      ? { AlarmHistoryItems: shaped[0].AlarmHistoryItems }
+      : shaped[0]
     : { AlarmHistoryItems: shaped.flatMap((p) => p.AlarmHistoryItems) };
   await print(settings, {
     json,
@@ -264,7 +188,7 @@ export async function runGetMetricStatistics(
   );
   const json = {
     Label: out.Label,
-    Datapoints: out.Datapoints.map((d) => ordered(d, DATAPOINT_ORDER)),
+    Datapoints: out.Datapoints,
   };
   await print(settings, {
     json,

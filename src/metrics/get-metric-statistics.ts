@@ -262,8 +262,11 @@ export async function getMetricStatistics(
     const units = [...new Set(aggregates.map((a) => a.unit))].sort();
     for (const unit of units) {
       const summary = summarize(aggregates.filter((a) => a.unit === unit))!;
-      const point: Datapoint = { Timestamp: new Date(at), Unit: unit };
-      for (const s of request.statistics) point[s] = basicStatistic(summary, s);
+      // Members in the service model's order (Timestamp, the statistics, Unit, ExtendedStatistics), which
+      // the AWS CLI and the wire formats keep.
+      const point = { Timestamp: new Date(at) } as Datapoint;
+      for (const s of STATISTICS) if (request.statistics.includes(s)) point[s] = basicStatistic(summary, s);
+      point.Unit = unit;
       if (request.extendedStatistics.length > 0) {
         const values: Record<string, number> = {};
         for (const e of request.extendedStatistics) {
