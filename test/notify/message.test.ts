@@ -13,38 +13,24 @@ import {
 } from "../../src/notify/message/alarm-message.js";
 import { knownRegions, regionLongName } from "../../src/notify/message/regions.js";
 import type { CompositeAlarm, Identity, MetricAlarm } from "../../src/store/types.js";
+import {
+  rootAlarm as sharedRootAlarm,
+  transitionOf as sharedTransitionOf,
+} from "../helpers/alarm-fixtures.js";
 import { testEngine } from "../helpers/engine.js";
 
 const identity: Identity = { account: "123456789012", region: "us-east-1" };
 
 /** The seed pack's first alarm as the engine stores it (Sum >= 1 over one 300 s period, no DatapointsToAlarm). */
+/** The shared fixture, stamped at the times and with the reason this file's expectations use. */
 function rootAlarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
-  return {
-    alarmType: "MetricAlarm",
-    alarmName: "Root account usage",
-    alarmDescription: "The root user's credentials were used (not by an AWS service on its behalf).",
-    actionsEnabled: true,
-    okActions: [],
-    alarmActions: ["arn:aws:sns:us-east-1:123456789012:security-alerts"],
-    insufficientDataActions: [],
-    metricName: "RootAccountUsageCount",
-    namespace: "CloudTrailMetrics",
-    statistic: "Sum",
-    dimensions: [],
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: "GreaterThanOrEqualToThreshold",
-    treatMissingData: "missing",
-    tags: {},
-    alarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:Root account usage",
+  return sharedRootAlarm({
     alarmConfigurationUpdatedTimestamp: Date.parse("2022-11-10T16:00:00.123Z"),
-    stateValue: "ALARM",
     stateReason: REASON,
     stateUpdatedTimestamp: Date.parse("2022-11-10T16:25:41.500Z"),
     stateTransitionedTimestamp: Date.parse("2022-11-10T16:25:41.500Z"),
     ...overrides,
-  };
+  });
 }
 
 const REASON =
@@ -54,14 +40,7 @@ function transitionOf(
   alarm: MetricAlarm | CompositeAlarm,
   extra: Partial<AlarmTransition> = {},
 ): AlarmTransition {
-  return {
-    alarm,
-    oldState: "OK",
-    newState: "ALARM",
-    timestamp: Date.parse("2022-11-10T16:25:41.500Z"),
-    reason: REASON,
-    ...extra,
-  };
+  return sharedTransitionOf(alarm, { reason: REASON, ...extra });
 }
 
 /** Fixture record 419 (a root console sign-in), summarized. */
