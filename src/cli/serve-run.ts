@@ -1,16 +1,24 @@
-import { join } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { systemClock } from "../engine/clock.js";
 import { installPack } from "../engine/install-pack.js";
 import { applyRetention } from "../engine/retention.js";
 import { cloudTrailEvents } from "../ingest/cloudtrail-events.js";
+import { createMailer } from "../notify/email/send.js";
+import { loadSmtpSettings, type SmtpSettings } from "../notify/email/smtp-config.js";
+import { isLoopbackBindAddress } from "../notify/ssrf.js";
 import { loadPack } from "../packs/pack.js";
 import { buildHttpServer } from "../server/http.js";
+import { ensureNotificationList } from "../server/notification-list.js";
+import { openServerContext } from "../server/open-context.js";
 import { startScheduler } from "../server/scheduler.js";
+import { registerSnsLinks } from "../server/sns-links.js";
 import { watchFolder } from "../server/watch-folder.js";
+import { openSqliteStore } from "../store/sqlite/index.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
-import { openEngine } from "./open-engine.js";
+import { identityFromEnv, STORE_FILE } from "./open-engine.js";
 
 /** The bundled sample (fixtures/sample), two levels above src/cli and dist/cli. */
 const SAMPLE_DIR = new URL("../../fixtures/sample/", import.meta.url);
@@ -22,42 +30,88 @@ export async function runServe(options: {
   watch?: string;
   pack: string;
   sample?: boolean;
+  publicUrl?: string;
+  notifyEmail?: string[];
+  notifyTopic?: string;
+  notifyRecovery?: boolean;
 }): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliExit(ExitCode.usage, `trailwatch serve: invalid port ${options.port}\n`);
   const logger = pino({ name: "trailwatch" });
   const pack = await loadPack(options.pack);
-  const opened = await openEngine({
-    dataDir: options.dataDir,
+  const loopbackOnly = isLoopbackBindAddress(options.host);
+  const publicUrl = options.publicUrl ?? `http://${urlHost(options.host)}:${port}`;
+  let smtp: SmtpSettings;
+  try {
+    smtp = loadSmtpSettings();
+  } catch (e) {
+    throw new CliExit(ExitCode.usage, `trailwatch serve: ${(e as Error).message}\n`);
+  }
+  const mailer = createMailer(smtp);
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const { mergeSketch } = await import("../metrics/sketch-codec.js");
+  const store = await openSqliteStore({ path: join(dataDir, STORE_FILE), mergeSketch });
+  const ctx = await openServerContext({
+    store,
     clock: systemClock,
-    storeEvents: true,
-    listener: {
-      onTransition(t) {
-        // The notification issue plugs its dispatcher in here; until then transitions go to the log.
-        logger.warn(
-          {
-            alarm: t.alarm.alarmName,
-            from: t.oldState,
-            to: t.newState,
-            at: new Date(t.timestamp).toISOString(),
-            reason: t.reason,
-          },
-          `alarm ${t.alarm.alarmName}: ${t.oldState} -> ${t.newState}`,
-        );
-      },
+    identity: identityFromEnv(),
+    logger,
+    publicUrl,
+    loopbackOnly,
+    signingDir: dataDir,
+    mailer,
+    destinations: {
+      allowPrivate: process.env.TRAILWATCH_ALLOW_PRIVATE_DESTINATIONS === "true",
+      allowedHosts: (process.env.TRAILWATCH_ALLOWED_DESTINATIONS ?? "")
+        .split(",")
+        .map((h) => h.trim())
+        .filter((h) => h !== ""),
+      ...(process.env.TRAILWATCH_WEBHOOK_CA_FILE
+        ? { ca: [readFileSync(process.env.TRAILWATCH_WEBHOOK_CA_FILE, "utf8")] }
+        : {}),
+    },
+    onTransition(t) {
+      logger.warn(
+        {
+          alarm: t.alarm.alarmName,
+          from: t.oldState,
+          to: t.newState,
+          at: new Date(t.timestamp).toISOString(),
+          reason: t.reason,
+        },
+        `alarm ${t.alarm.alarmName}: ${t.oldState} -> ${t.newState}`,
+      );
     },
   });
-  const { engine } = opened;
+  const { engine } = ctx;
   const report = await installPack(engine, pack);
   if (report.created.length > 0) logger.info({ created: report.created }, `installed pack ${pack.name}`);
+  if ((options.notifyEmail ?? []).length > 0) {
+    const list = await ensureNotificationList(ctx, {
+      topicName: options.notifyTopic ?? "trailwatch-alarms",
+      emails: options.notifyEmail ?? [],
+      alarmNames: pack.alarms.map((a) => String(a.AlarmName)),
+      onRecovery: options.notifyRecovery === true,
+    });
+    logger.info(list, "notification list ready (new addresses must confirm from the mail they receive)");
+  }
   const logGroupName = pack.logGroups[0]?.logGroupName ?? "CloudTrail/DefaultLogGroup";
   const app = buildHttpServer(engine, logger);
+  registerSnsLinks(app, ctx, {
+    certificatePem: ctx.signing.certificatePem,
+    certificateId: ctx.signing.certificateId,
+  });
   await app.listen({ host: options.host, port });
   const scheduler = startScheduler(engine, (e) => logger.error({ err: e }, "scheduled evaluation failed"));
-  const folder = options.watch ?? join(opened.dataDir, "inbox");
+  const expired = setInterval(() => {
+    ctx.topics.deleteExpiredPending().catch((e) => logger.error({ err: e }, "expiring subscriptions failed"));
+  }, 3_600_000);
+  expired.unref();
+  const folder = options.watch ?? join(dataDir, "inbox");
   const watcher = watchFolder({ engine, folder, logGroupName, logger });
-  logger.info({ dataDir: opened.dataDir, watch: folder, pack: pack.name }, "trailwatch is running");
+  logger.info({ dataDir, watch: folder, pack: pack.name, publicUrl }, "trailwatch is running");
 
   if (options.sample) {
     // Real records, moved in time so that they happened just now: the alarms' current window sees them.
@@ -94,12 +148,20 @@ export async function runServe(options: {
 
   const stop = async () => {
     clearInterval(retention);
+    clearInterval(expired);
     scheduler.stop();
     watcher.stop();
     await app.close();
-    await opened.dispose();
+    await ctx.close();
+    await mailer.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/** The host as it goes into a URL: IPv6 in brackets; a wildcard address stands for this machine's loopback. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
 }

@@ -7,7 +7,17 @@ interface ServeOptions {
   watch?: string;
   pack: string;
   sample?: boolean;
+  publicUrl?: string;
+  notifyEmail: string[];
+  notifyTopic: string;
+  notifyRecovery?: boolean;
 }
+
+const listFromEnv = (name: string) =>
+  (process.env[name] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 
 /** `trailwatch serve`: the engine, the seed pack, HTTP (/health) and a watched folder. */
 export function registerServeCommand(program: Command): void {
@@ -29,6 +39,26 @@ export function registerServeCommand(program: Command): void {
     .option(
       "--sample",
       "also ingest the bundled sample records, re-timed to now, to see the seed alarms fire",
+    )
+    .option(
+      "--public-url <url>",
+      "where subscribers and mail readers reach this server: confirmation and unsubscribe links, SigningCertURL (also TRAILWATCH_PUBLIC_URL; default http://<host>:<port>)",
+      process.env.TRAILWATCH_PUBLIC_URL,
+    )
+    .option(
+      "--notify-email <address>",
+      "subscribe this address to the pack's alarms (repeatable; also TRAILWATCH_NOTIFY_EMAILS, comma-separated); it receives a confirmation mail first",
+      (value: string, previous: string[]) => [...previous, value],
+      listFromEnv("TRAILWATCH_NOTIFY_EMAILS"),
+    )
+    .option(
+      "--notify-topic <name>",
+      "the SNS topic of that notification list",
+      process.env.TRAILWATCH_NOTIFY_TOPIC ?? "trailwatch-alarms",
+    )
+    .option(
+      "--notify-recovery",
+      "also notify the list when an alarm leaves ALARM (to OK or INSUFFICIENT_DATA)",
     )
     .action(async (options: ServeOptions) => {
       const { runServe } = await import("./serve-run.js");

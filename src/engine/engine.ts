@@ -1,13 +1,16 @@
 import type { RejectedLogEventsInfo } from "../logs/validate.js";
+import { EventRefs } from "../metrics/event-refs.js";
 import type { Store } from "../store/store.js";
 import type { Identity, LogStream, MetricAggregate, StoredLogEvent } from "../store/types.js";
 import { AggregateBatch, type SketchOf, type TimedSample } from "./aggregate-batch.js";
 import { AlarmRunner } from "./alarm-runner.js";
 import type { Clock } from "./clock.js";
 import { CloudWatchService } from "./cloudwatch-service.js";
+import { eventsBehind } from "./events-behind.js";
 import { LogsService } from "./logs-service.js";
 import { MetricIndex, type SketchMerge } from "./metric-index.js";
-import type { TransitionListener } from "./transitions.js";
+import { metricIdOf, seriesKey } from "./series-key.js";
+import type { AlarmTransition, TransitionListener } from "./transitions.js";
 
 export interface EngineOptions {
   store: Store;
@@ -18,6 +21,8 @@ export interface EngineOptions {
   storeEvents: boolean;
   sketchOf?: SketchOf;
   mergeSketch?: SketchMerge;
+  /** Where "who did it" is kept (the events behind each series' recent minutes); a bounded default. */
+  eventRefs?: EventRefs;
 }
 
 export interface IngestEvent {
@@ -42,9 +47,12 @@ export class Engine {
   readonly alarms: AlarmRunner;
   readonly cloudwatch: CloudWatchService;
   readonly index: MetricIndex;
+  /** Summaries of the matching events per series and minute, for the notifications' "who did it". */
+  readonly eventRefs: EventRefs;
 
   private constructor(private readonly opts: EngineOptions) {
     this.index = new MetricIndex(opts.mergeSketch);
+    this.eventRefs = opts.eventRefs ?? new EventRefs();
     this.logs = new LogsService(opts.store, opts.clock, opts.identity);
     this.alarms = new AlarmRunner({
       ...opts,
@@ -99,7 +107,8 @@ export class Engine {
     if (!pipeline) return { matched };
     const context = { account: this.opts.identity.account, region: this.opts.identity.region };
     for (const e of events) {
-      const hits = pipeline.process(e.message, context, (s) =>
+      let series: string[] | undefined;
+      const hits = pipeline.process(e.message, context, (s) => {
         emit({
           namespace: s.namespace,
           metricName: s.metricName,
@@ -107,9 +116,19 @@ export class Engine {
           value: s.value,
           unit: s.unit,
           timestamp: e.timestamp,
-        }),
-      );
-      if (hits.length > 0) matched++;
+        });
+        if (!s.matched) return;
+        const key = seriesKey(metricIdOf(s.namespace, s.metricName, s.dimensions));
+        if (series === undefined) series = [key];
+        else if (!series.includes(key)) series.push(key);
+      });
+      if (hits.length === 0) continue;
+      matched++;
+      // One summary per event, kept once per series it counted in (two filters on one metric count it once).
+      if (series !== undefined) {
+        const summary = pipeline.summaryOf(e.message, e.timestamp);
+        for (const key of series) this.eventRefs.add(key, e.timestamp, summary);
+      }
     }
     return { matched };
   }
@@ -213,7 +232,13 @@ export class Engine {
 
   /** Runs every scheduled evaluation due at or before `now` (every minute; every 10 s for short periods). */
   tick(now: number): Promise<void> {
+    this.eventRefs.evictBefore(now - this.alarms.longestRangeMs() - 3_600_000);
     return this.alarms.runScheduled(now);
+  }
+
+  /** The events that made an ALARM transition's breaching datapoints (newest first) and their count. */
+  eventsBehind(t: AlarmTransition) {
+    return eventsBehind(this.eventRefs, t);
   }
 
   async close(): Promise<void> {

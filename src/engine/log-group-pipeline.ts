@@ -1,3 +1,4 @@
+import { type EventSummary, summarizeParsedLogEvent } from "../metrics/event-refs.js";
 import {
   type CompiledTransformation,
   compileMetricTransformation,
@@ -61,6 +62,11 @@ export class LogGroupPipeline {
 
   get size(): number {
     return this.compiled.length;
+  }
+
+  /** "Who did it" for an event `process` just matched: parsed once, reusing the filter set's parse. */
+  summaryOf(message: string, timestamp: number): EventSummary {
+    return summarizeParsedLogEvent(this.set.parsedRoot(message), message, timestamp);
   }
 
   /** Calls `emit` for each sample the event publishes, and returns the indexes of the filters it matched. */

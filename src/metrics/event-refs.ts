@@ -110,20 +110,24 @@ export function summarizeMessage(message: string, timestamp?: number): EventSumm
  * message (only worth doing for events that matched a filter).
  */
 export function summarizeLogEvent(message: string, timestamp?: number): EventSummary {
-  const trimmed = message.trimStart();
-  if (trimmed.startsWith("{")) {
-    let parsed: unknown;
+  let parsed: unknown;
+  if (message.trimStart().startsWith("{")) {
     try {
       parsed = JSON.parse(message);
     } catch {
       parsed = undefined;
     }
-    const summary = summarizeCloudTrailEvent(parsed);
-    if (summary) {
-      if (summary.eventTime === undefined && timestamp !== undefined && Number.isFinite(timestamp))
-        summary.eventTime = eventTimeText(timestamp);
-      return summary;
-    }
+  }
+  return summarizeParsedLogEvent(parsed, message, timestamp);
+}
+
+/** As summarizeLogEvent, for a message already parsed (`parsed` undefined when it is not JSON). */
+export function summarizeParsedLogEvent(parsed: unknown, message: string, timestamp?: number): EventSummary {
+  const summary = summarizeCloudTrailEvent(parsed);
+  if (summary) {
+    if (summary.eventTime === undefined && timestamp !== undefined && Number.isFinite(timestamp))
+      summary.eventTime = eventTimeText(timestamp);
+    return summary;
   }
   return summarizeMessage(message, timestamp);
 }

@@ -50,6 +50,8 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** The retry policy of an item; default `retryPolicyFor(item.protocol)`. */
   retryPolicy?: (item: OutboxItem) => RetryPolicy;
+  /** A run started by `kick` or the timer failed (the store was unreachable, say); the items stay queued. */
+  onError?: (err: unknown) => void;
 }
 
 export interface RunResult {
@@ -70,8 +72,12 @@ export class Outbox {
   readonly #batchSize: number;
   readonly #leaseMs: number;
   readonly #policy: (item: OutboxItem) => RetryPolicy;
+  readonly #onError: ((err: unknown) => void) | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<RunResult> | undefined;
+  /** A kick arrived during a run: items enqueued after its claim wait for no timer. */
+  #rerun = false;
+  #stopped = false;
 
   constructor(options: OutboxOptions) {
     this.#store = options.store;
@@ -83,6 +89,7 @@ export class Outbox {
     this.#batchSize = Math.max(1, options.batchSize ?? 100);
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#policy = options.retryPolicy ?? ((item) => retryPolicyFor(item.protocol));
+    this.#onError = options.onError;
   }
 
   /**
@@ -117,9 +124,26 @@ export class Outbox {
     if (this.#running) return this.#running;
     const run = this.#runDue().finally(() => {
       this.#running = undefined;
+      if (this.#rerun) {
+        this.#rerun = false;
+        this.kick();
+      }
     });
     this.#running = run;
     return run;
+  }
+
+  /**
+   * Sends what is due now, without waiting for the timer: called right after an enqueue, so that an alarm's
+   * notification leaves within milliseconds. During a run, asks for one more run after it.
+   */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#rerun = true;
+      return;
+    }
+    this.runDue().catch((err) => this.#onError?.(err));
   }
 
   async #runDue(): Promise<RunResult> {
@@ -206,6 +230,8 @@ export class Outbox {
 
   /** Stops the timer and waits for a run in progress. */
   async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#rerun = false;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running?.catch(() => {});
@@ -254,7 +280,12 @@ export function emailSender(mailer: Pick<Mailer, "send">): Sender {
  * MessageId) to the endpoint through the SSRF guard. Works for slack too when its payload is stored as
  * `{headers, body}`.
  */
-export function httpSender(options: { guard: DestinationGuard; timeoutMs?: number }): Sender {
+export function httpSender(options: {
+  guard: DestinationGuard;
+  timeoutMs?: number;
+  /** Extra trusted CAs (PEM) for https endpoints: a corporate CA, or a test's own. */
+  ca?: string | readonly string[];
+}): Sender {
   return async (item) => {
     let delivery: HttpDelivery;
     try {
@@ -266,6 +297,7 @@ export function httpSender(options: { guard: DestinationGuard; timeoutMs?: numbe
     const r = await postDelivery(item.endpoint, delivery, {
       guard: options.guard,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
     });
     if (r.ok) return { ok: true };
     return { ok: false, permanent: !r.retryable, error: r.error ?? `HTTP ${r.status}` };

@@ -22,6 +22,9 @@ export class FilterSet {
   private readonly jsonPredicates: JsonPredicate[] = [];
   private readonly otherIndexes: number[] = [];
   private readonly prefilter: RegExp | null;
+  /** The last message `matching` parsed and its root: matchEach and callers summarizing a hit reuse it. */
+  private lastMessage: string | undefined;
+  private lastRoot: Record<string, unknown> | undefined;
 
   constructor(patterns: readonly CompiledPattern[]) {
     this.patterns = patterns;
@@ -48,13 +51,18 @@ export class FilterSet {
     for (const i of indexes) {
       const p = this.patterns[i];
       if (hasAst(p) && p.jsonPredicate !== null) {
-        root ??= parseJsonEvent(message);
+        root ??= this.parsedRoot(message);
         onMatch(i, { extractedValues: {}, json: root });
       } else {
         const m = p.match(message);
         if (m) onMatch(i, m);
       }
     }
+  }
+
+  /** The message's JSON root (undefined when not a JSON object): no second parse after `matching` parsed it. */
+  parsedRoot(message: string): Record<string, unknown> | undefined {
+    return message === this.lastMessage ? this.lastRoot : parseJsonEvent(message);
   }
 
   /**
@@ -73,6 +81,8 @@ export class FilterSet {
     if (n === 0) return out;
     if (this.prefilter !== null && !this.prefilter.test(message)) return out;
     const root = parseJsonEvent(message);
+    this.lastMessage = message;
+    this.lastRoot = root;
     if (root === undefined) return out;
     const before = out.length;
     const preds = this.jsonPredicates;

@@ -72,6 +72,8 @@ export interface UnsubscribeConfirmationInput extends Common {
 
 export interface NotificationInput extends Common {
   subscriptionArn: string;
+  /** The subscription's unsubscribe secret, put into UnsubscribeURL so that the link works unsigned. */
+  unsubscribeToken?: string;
   message: string;
   subject?: string;
   messageAttributes?: Record<string, MessageAttributeValue>;
@@ -115,8 +117,13 @@ export function subscribeUrl(baseUrl: string, topicArn: string, token: string): 
   return `${base(baseUrl)}/?Action=ConfirmSubscription&TopicArn=${queryValue(topicArn)}&Token=${queryValue(token)}`;
 }
 
-export function unsubscribeUrl(baseUrl: string, subscriptionArn: string): string {
-  return `${base(baseUrl)}/?Action=Unsubscribe&SubscriptionArn=${queryValue(subscriptionArn)}`;
+/**
+ * The unsubscribe link. With `token` (the subscription's own secret) it works unsigned, from a mail client or
+ * a browser; without it, only a signed Unsubscribe call is accepted.
+ */
+export function unsubscribeUrl(baseUrl: string, subscriptionArn: string, token?: string): string {
+  const url = `${base(baseUrl)}/?Action=Unsubscribe&SubscriptionArn=${queryValue(subscriptionArn)}`;
+  return token === undefined ? url : `${url}&Token=${queryValue(token)}`;
 }
 
 /** The body as SNS lays it out (Jackson's default pretty printer). */
@@ -232,7 +239,7 @@ export function notification(input: NotificationInput): HttpDelivery {
   };
   if (input.subject !== undefined) fields.Subject = input.subject;
   const message = signed(fields, input);
-  message.UnsubscribeURL = unsubscribeUrl(input.baseUrl, input.subscriptionArn);
+  message.UnsubscribeURL = unsubscribeUrl(input.baseUrl, input.subscriptionArn, input.unsubscribeToken);
   if (input.messageAttributes && Object.keys(input.messageAttributes).length > 0) {
     message.MessageAttributes = input.messageAttributes;
   }

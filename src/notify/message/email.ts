@@ -96,6 +96,45 @@ export function subscriptionConfirmationEmail(input: { topicArn: string; confirm
 }
 
 /**
+ * A message published to the topic (SNS Publish, a console test message) as SNS mails it to an `email`
+ * endpoint: the text, then the unsubscribe footer. The HTML part keeps the text's lines as they are.
+ */
+export function publishedMessageEmail(input: {
+  subject: string;
+  message: string;
+  unsubscribeUrl: string;
+}): Email {
+  const footer = ["", "--", UNSUBSCRIBE_TEXT, input.unsubscribeUrl, "", NO_REPLY_TEXT, ""];
+  const text = [input.message, ...footer].join("\n");
+  const body = [
+    `<pre style="margin:0 0 16px 0;white-space:pre-wrap;font-family:inherit;">${esc(input.message)}</pre>`,
+    paragraph(
+      `${esc(UNSUBSCRIBE_TEXT)}<br><a href="${esc(input.unsubscribeUrl)}">${esc(input.unsubscribeUrl)}</a>`,
+      "color:#545b64;font-size:12px;",
+    ),
+    paragraph(esc(NO_REPLY_TEXT), "color:#545b64;font-size:12px;"),
+  ].join("\n");
+  return {
+    subject: input.subject,
+    text,
+    html: page(input.subject, `<tr><td style="padding:24px;">\n${body}\n</td></tr>`),
+  };
+}
+
+/**
+ * The mail an `email-json` endpoint receives: the SNS JSON envelope as the text (emailJsonBody), and the same
+ * text in the HTML part so that either view shows it.
+ */
+export function jsonEnvelopeEmail(subject: string, envelope: unknown): Email {
+  const text = emailJsonBody(envelope);
+  return {
+    subject,
+    text,
+    html: page(subject, `<tr><td style="padding:24px;"><pre>${esc(text)}</pre></td></tr>`),
+  };
+}
+
+/**
  * The body of an `email-json` mail: the SNS JSON envelope, pretty-printed as SNS prints it (Jackson's default
  * pretty printer: `"Key" : value`, two-space indents, arrays on one line as `[ a, b ]`, empty `{ }` and `[ ]`).
  */

@@ -17,6 +17,8 @@ export {
   alarmEmail,
   type Email,
   emailJsonBody,
+  jsonEnvelopeEmail,
+  publishedMessageEmail,
   SUBSCRIPTION_CONFIRMATION_SUBJECT,
   subscriptionConfirmationEmail,
 } from "./email.js";
