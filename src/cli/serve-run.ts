@@ -62,6 +62,9 @@ export async function runServe(options: {
     loopbackOnly,
     signingDir: dataDir,
     mailer,
+    ...(process.env.TRAILWATCH_OUTBOX_LEASE_MS
+      ? { outboxLeaseMs: Number(process.env.TRAILWATCH_OUTBOX_LEASE_MS) }
+      : {}),
     destinations: {
       allowPrivate: process.env.TRAILWATCH_ALLOW_PRIVATE_DESTINATIONS === "true",
       allowedHosts: (process.env.TRAILWATCH_ALLOWED_DESTINATIONS ?? "")

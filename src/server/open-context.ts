@@ -34,6 +34,11 @@ export interface OpenServerContextOptions {
   storeEvents?: boolean;
   /** How often the outbox looks for due retries; default 1 s. New deliveries leave at once regardless. */
   outboxIntervalMs?: number;
+  /**
+   * How long an attempt holds its item (default 60 s): after a crash mid-send, the item is sent again once
+   * its lease ends.
+   */
+  outboxLeaseMs?: number;
   /** Jitter for retries (tests pin it); default Math.random. */
   random?: () => number;
 }
@@ -64,6 +69,7 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
     store: o.store,
     clock: o.clock,
     ...(o.random ? { random: o.random } : {}),
+    ...(o.outboxLeaseMs ? { leaseMs: o.outboxLeaseMs } : {}),
     senders: { email: mail, "email-json": mail, http, https: http, slack: http },
     onDeadLetter: (item) =>
       o.logger.error(
