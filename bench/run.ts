@@ -14,6 +14,7 @@ import type { BenchOptions, Scenario } from "./lib.js";
 const FILES: Record<string, () => Promise<{ run: Scenario }>> = {
   pattern: () => import("./pattern.js"),
   alarms: () => import("./alarms.js"),
+  latency: () => import("./latency.js"),
 };
 
 const USAGE = `usage: npm run bench -- [file | file/scenario ...] [--events N] [--reps N] [--distinct N]
