@@ -372,4 +372,71 @@ describe("notifications end to end", () => {
       "each failed attempt has its error",
     );
   });
+
+  test("email-json: the confirmation and a published message arrive as SNS's JSON envelope", async () => {
+    const { TopicArn } = await server.ctx.topics.createTopic({ Name: "json-mail" });
+    await server.ctx.notifier.subscribe({ TopicArn, Protocol: "email-json", Endpoint: "siem@example.test" });
+    const invite = await smtp.waitFor((m) => m.to.includes("siem@example.test"));
+    const envelope = JSON.parse(invite.parsed.text ?? "{}");
+    assert.equal(envelope.Type, "SubscriptionConfirmation");
+    assert.equal(envelope.TopicArn, TopicArn);
+    assert.equal(await verifySnsSignature(envelope), true);
+    assert.equal((await fetch(envelope.SubscribeURL)).status, 200);
+    const { MessageId } = await server.ctx.notifier.publish({
+      TopicArn,
+      Subject: "drill",
+      Message: JSON.stringify({ default: "plain text for everyone", "email-json": "for the SIEM" }),
+      MessageStructure: "json",
+    });
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes("siem@example.test") && m.parsed.subject === "drill",
+    );
+    const note = JSON.parse(mail.parsed.text ?? "{}");
+    assert.equal(note.Type, "Notification");
+    assert.equal(note.MessageId, MessageId);
+    assert.equal(note.Message, "for the SIEM", "the protocol's own text of a MessageStructure=json message");
+    assert.equal(await verifySnsSignature(note), true);
+    await assert.rejects(
+      server.ctx.notifier.publish({ TopicArn, Message: "{}", MessageStructure: "json" }),
+      /No default entry in JSON message body/,
+    );
+    await assert.rejects(server.ctx.notifier.publish({ TopicArn, Message: "" }), /Empty message/);
+  });
+
+  test("reachable beyond loopback, webhooks to loopback and private addresses are refused at Subscribe", async () => {
+    const { openServerContext } = await import("../../src/server/open-context.js");
+    const { openSqliteStore } = await import("../../src/store/sqlite/index.js");
+    const { mergeSketch } = await import("../../src/metrics/sketch-codec.js");
+    const pino = (await import("pino")).default;
+    const store = await openSqliteStore({ path: ":memory:", mergeSketch });
+    const wide = await openServerContext({
+      store,
+      clock,
+      identity: { account: "123456789012", region: "us-east-1" },
+      logger: pino({ level: "silent" }),
+      publicUrl: "https://trailwatch.example.test",
+      loopbackOnly: false,
+      signingDir: server.dir,
+      mailer: server.mailer,
+    });
+    try {
+      const { TopicArn } = await wide.topics.createTopic({ Name: "guarded" });
+      for (const endpoint of [
+        "http://127.0.0.1:8080/hook",
+        "http://10.0.0.7/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://2130706433/hook",
+      ]) {
+        await assert.rejects(
+          wide.notifier.subscribe({ TopicArn, Protocol: "http", Endpoint: endpoint }),
+          (e: Error) => e.name === "InvalidParameterException",
+          endpoint,
+        );
+      }
+      assert.equal((await store.listSubscriptions({ limit: 10 })).length, 0);
+    } finally {
+      await wide.close();
+    }
+  });
 });
