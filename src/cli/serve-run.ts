@@ -14,6 +14,7 @@ import { buildHttpServer } from "../server/http.js";
 import { ensureNotificationList } from "../server/notification-list.js";
 import { openServerContext } from "../server/open-context.js";
 import { startScheduler } from "../server/scheduler.js";
+import { registerMetricsRoute } from "../server/metrics.js";
 import { registerSnsLinks } from "../server/sns-links.js";
 import { watchFolder } from "../server/watch-folder.js";
 import { openSqliteStore } from "../store/sqlite/index.js";
@@ -102,6 +103,7 @@ export async function runServe(options: {
   }
   const logGroupName = pack.logGroups[0]?.logGroupName ?? "CloudTrail/DefaultLogGroup";
   const app = buildHttpServer(engine, logger);
+  registerMetricsRoute(app, ctx.metrics);
   registerSnsLinks(app, ctx, {
     certificatePem: ctx.signing.certificatePem,
     certificateId: ctx.signing.certificateId,

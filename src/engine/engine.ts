@@ -30,6 +30,16 @@ export interface IngestEvent {
   message: string;
 }
 
+/** Running totals since the engine opened (the /metrics counters read them). */
+export interface EngineCounters {
+  events: number;
+  matched: number;
+  samples: number;
+  batches: number;
+  /** Event time (ms) of the newest event ingested; 0 before the first. */
+  newestEventTime: number;
+}
+
 export interface IngestResult {
   events: number;
   /** Events that matched at least one metric filter. */
@@ -49,6 +59,7 @@ export class Engine {
   readonly index: MetricIndex;
   /** Summaries of the matching events per series and minute, for the notifications' "who did it". */
   readonly eventRefs: EventRefs;
+  readonly counters: EngineCounters = { events: 0, matched: 0, samples: 0, batches: 0, newestEventTime: 0 };
 
   private constructor(private readonly opts: EngineOptions) {
     this.index = new MetricIndex(opts.mergeSketch);
@@ -199,6 +210,15 @@ export class Engine {
       aggregates,
       checkpoints: options.checkpoint ? [options.checkpoint] : [],
     });
+    const c = this.counters;
+    c.events += result.events;
+    c.matched += result.matched;
+    c.samples += result.samples;
+    c.batches++;
+    for (const b of bookmarks) {
+      const last = b.lastEventTimestamp ?? 0;
+      if (last > c.newestEventTime) c.newestEventTime = last;
+    }
     await this.publishAggregates(aggregates, now);
     return result;
   }

@@ -50,6 +50,8 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** The retry policy of an item; default `retryPolicyFor(item.protocol)`. */
   retryPolicy?: (item: OutboxItem) => RetryPolicy;
+  /** After each recorded attempt: its item and how it ended (metrics). */
+  onAttempt?: (item: OutboxItem, outcome: keyof RunResult) => void;
   /** A run started by `kick` or the timer failed (the store was unreachable, say); the items stay queued. */
   onError?: (err: unknown) => void;
 }
@@ -73,6 +75,7 @@ export class Outbox {
   readonly #leaseMs: number;
   readonly #policy: (item: OutboxItem) => RetryPolicy;
   readonly #onError: ((err: unknown) => void) | undefined;
+  readonly #onAttempt: OutboxOptions["onAttempt"];
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<RunResult> | undefined;
   /** A kick arrived during a run: items enqueued after its claim wait for no timer. */
@@ -90,6 +93,7 @@ export class Outbox {
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#policy = options.retryPolicy ?? ((item) => retryPolicyFor(item.protocol));
     this.#onError = options.onError;
+    this.#onAttempt = options.onAttempt;
   }
 
   /**
@@ -156,6 +160,7 @@ export class Outbox {
         const item = items[next++];
         const outcome = await this.#attempt(item);
         result[outcome]++;
+        this.#onAttempt?.(item, outcome);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, items.length) }, worker));

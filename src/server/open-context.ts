@@ -13,6 +13,7 @@ import { TopicsService } from "../notify/topics.js";
 import type { Store } from "../store/store.js";
 import type { Identity } from "../store/types.js";
 import type { ServerContext } from "./context.js";
+import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 
 export interface OpenServerContextOptions {
   store: Store;
@@ -39,12 +40,15 @@ export interface OpenServerContextOptions {
    * its lease ends.
    */
   outboxLeaseMs?: number;
+  /** Node's process metrics in /metrics (default true; tests with several contexts turn them off). */
+  processMetrics?: boolean;
   /** Jitter for retries (tests pin it); default Math.random. */
   random?: () => number;
 }
 
 export interface OpenedServerContext extends ServerContext {
   notifications: Notifications;
+  metrics: ServerMetrics;
   signing: SigningIdentity;
   guard: DestinationGuard;
   /** Stops the outbox (waiting for sends in flight) and closes the engine and its store. */
@@ -63,6 +67,14 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
     allowedHosts: o.destinations?.allowedHosts ?? [],
   });
   const signing = await loadOrCreateSigningIdentity(o.signingDir);
+  let engineRef: Engine | undefined;
+  const metrics = createServerMetrics(
+    () => {
+      if (!engineRef) throw new Error("the engine is not open yet");
+      return { engine: engineRef };
+    },
+    { defaultMetrics: o.processMetrics ?? true },
+  );
   const http = httpSender({ guard, ...(o.destinations?.ca ? { ca: o.destinations.ca } : {}) });
   const mail = emailSender(o.mailer);
   const outbox = new Outbox({
@@ -82,6 +94,7 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
         "notification dead-lettered after its retry policy",
       ),
     onError: (err) => o.logger.error({ err }, "notification outbox run failed"),
+    onAttempt: (item, outcome) => metrics.onDeliveryAttempt(item, outcome),
     retryPolicy: (item) => retryPolicyFor(item.protocol, storedRetryPolicy(item.payload)),
   });
   const topics = new TopicsService({
@@ -110,6 +123,7 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
       },
     },
   });
+  engineRef = engine;
   notifications = new Notifications({
     store: o.store,
     clock: o.clock,
@@ -131,6 +145,7 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
     topics,
     notifier: notifications,
     notifications,
+    metrics,
     outbox,
     logger: o.logger,
     publicUrl: o.publicUrl.replace(/\/+$/, ""),

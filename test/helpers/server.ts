@@ -10,6 +10,7 @@ import { mergeSketch } from "../../src/metrics/sketch-codec.js";
 import { createMailer, type Mailer } from "../../src/notify/email/send.js";
 import type { SmtpSettings } from "../../src/notify/email/smtp-config.js";
 import { buildHttpServer } from "../../src/server/http.js";
+import { registerMetricsRoute } from "../../src/server/metrics.js";
 import { type OpenedServerContext, openServerContext } from "../../src/server/open-context.js";
 import { registerSnsLinks } from "../../src/server/sns-links.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
@@ -34,6 +35,8 @@ export async function startTestServer(options: {
   clock?: Clock;
   dir?: string;
   random?: () => number;
+  /** CAs (PEM) the webhook sender trusts: a test's own HTTPS receiver. */
+  ca?: readonly string[];
   register?: (app: FastifyInstance, ctx: OpenedServerContext) => void | Promise<void>;
 }): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "trailwatch-server-"));
@@ -54,11 +57,13 @@ export async function startTestServer(options: {
     signingDir: dir,
     mailer,
     outboxIntervalMs: 100,
+    processMetrics: false,
     ...(options.ca ? { destinations: { ca: options.ca } } : {}),
     ...(options.random ? { random: options.random } : {}),
     onTransition: (t) => void transitions.push(t),
   });
   const app = buildHttpServer(ctx.engine, logger);
+  registerMetricsRoute(app, ctx.metrics);
   registerSnsLinks(app, ctx, {
     certificatePem: ctx.signing.certificatePem,
     certificateId: ctx.signing.certificateId,

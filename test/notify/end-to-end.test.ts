@@ -367,6 +367,13 @@ describe("notifications end to end", () => {
     assert.equal(mails[0].parsed.messageId, `<${item.id}@trailwatch>`);
     const log = await server.ctx.engine.store.deliveryAttempts(item.id);
     assert.equal(log.at(-1)?.ok, true);
+    // What an SRE sees of it on /metrics.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /trailwatch_delivery_attempts_total\{protocol="email",outcome="retried"\} [1-9]/);
+    assert.match(metrics, /trailwatch_delivery_attempts_total\{protocol="email",outcome="delivered"\} [1-9]/);
+    assert.match(metrics, /trailwatch_events_ingested_total [1-9]/);
+    assert.match(metrics, /trailwatch_alarms\{state="ALARM"\} [1-9]/);
+    assert.match(metrics, /trailwatch_evaluator_leader 1/);
     assert.ok(
       log.slice(0, -1).every((a) => !a.ok && a.error),
       "each failed attempt has its error",
