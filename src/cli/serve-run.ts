@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
+import { type AuthConfig, authStartupError, loadAuthConfig } from "../api/index.js";
 import { systemClock } from "../engine/clock.js";
 import { installPack } from "../engine/install-pack.js";
 import { applyRetention } from "../engine/retention.js";
@@ -11,11 +12,10 @@ import { loadSmtpSettings, type SmtpSettings } from "../notify/email/smtp-config
 import { isLoopbackBindAddress } from "../notify/ssrf.js";
 import { loadPack } from "../packs/pack.js";
 import { buildHttpServer } from "../server/http.js";
+import { mountFaces } from "../server/mount.js";
 import { ensureNotificationList } from "../server/notification-list.js";
 import { openServerContext } from "../server/open-context.js";
 import { startScheduler } from "../server/scheduler.js";
-import { registerMetricsRoute } from "../server/metrics.js";
-import { registerSnsLinks } from "../server/sns-links.js";
 import { watchFolder } from "../server/watch-folder.js";
 import { openSqliteStore } from "../store/sqlite/index.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
@@ -49,6 +49,14 @@ export async function runServe(options: {
   } catch (e) {
     throw new CliExit(ExitCode.usage, `trailwatch serve: ${(e as Error).message}\n`);
   }
+  let auth: AuthConfig;
+  try {
+    auth = loadAuthConfig(process.env);
+  } catch (e) {
+    throw new CliExit(ExitCode.usage, `trailwatch serve: ${(e as Error).message}\n`);
+  }
+  const refusal = authStartupError(auth, { loopbackOnly, host: options.host });
+  if (refusal) throw new CliExit(ExitCode.usage, `trailwatch serve: ${refusal}\n`);
   const mailer = createMailer(smtp);
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -103,11 +111,7 @@ export async function runServe(options: {
   }
   const logGroupName = pack.logGroups[0]?.logGroupName ?? "CloudTrail/DefaultLogGroup";
   const app = buildHttpServer(engine, logger);
-  registerMetricsRoute(app, ctx.metrics);
-  registerSnsLinks(app, ctx, {
-    certificatePem: ctx.signing.certificatePem,
-    certificateId: ctx.signing.certificateId,
-  });
+  mountFaces(app, ctx, { auth });
   await app.listen({ host: options.host, port });
   const scheduler = startScheduler(engine, (e) => logger.error({ err: e }, "scheduled evaluation failed"));
   const expired = setInterval(() => {

@@ -1,5 +1,6 @@
+import { alarmNameOf } from "../alarms/arn.js";
 import { describeAlarms, describeAlarmsForMetric } from "../alarms/describe.js";
-import { resourceNotFound } from "../alarms/errors.js";
+import { invalidType, resourceNotFound } from "../alarms/errors.js";
 import {
   alarmCreatedHistory,
   alarmDeletedHistory,
@@ -19,6 +20,7 @@ import {
   validatePutMetricAlarm,
   validateSetAlarmState,
 } from "../alarms/validate.js";
+import { constraintViolation, invalidValue } from "../metrics/errors.js";
 import { getMetricData } from "../metrics/get-metric-data.js";
 import { type GetMetricStatisticsInput, getMetricStatistics } from "../metrics/get-metric-statistics.js";
 import { listMetrics } from "../metrics/list-metrics.js";
@@ -128,6 +130,64 @@ export class CloudWatchService {
 
   disableAlarmActions(raw: unknown): Promise<void> {
     return this.setActionsEnabled(raw, false);
+  }
+
+  // ---- tags (alarms are the only taggable CloudWatch resource trailwatch has) ----
+
+  async tagResource(raw: unknown): Promise<void> {
+    const input = (raw ?? {}) as { ResourceARN?: unknown; Tags?: unknown };
+    const alarm = this.taggedAlarm(input.ResourceARN);
+    const tags = { ...alarm.tags };
+    if (!Array.isArray(input.Tags)) throw invalidType("Tags", "a list of structures", input.Tags ?? null);
+    input.Tags.forEach((t: unknown, i: number) => {
+      const { Key, Value } = (t ?? {}) as { Key?: unknown; Value?: unknown };
+      if (typeof Key !== "string" || Key.length < 1 || Key.length > 128)
+        throw constraintViolation(
+          Key ?? null,
+          `tags.${i + 1}.member.key`,
+          "Member must have length less than or equal to 128 and greater than or equal to 1",
+        );
+      if (typeof Value !== "string" || Value.length > 256)
+        throw constraintViolation(
+          Value ?? null,
+          `tags.${i + 1}.member.value`,
+          "Member must have length less than or equal to 256",
+        );
+      tags[Key] = Value;
+    });
+    if (Object.keys(tags).length > 50) throw invalidValue(`${Object.keys(tags).length} tags`, "Tags");
+    await this.runner.replace({ ...alarm, tags });
+  }
+
+  async untagResource(raw: unknown): Promise<void> {
+    const input = (raw ?? {}) as { ResourceARN?: unknown; TagKeys?: unknown };
+    const alarm = this.taggedAlarm(input.ResourceARN);
+    if (!Array.isArray(input.TagKeys) || input.TagKeys.some((k) => typeof k !== "string"))
+      throw invalidType("TagKeys", "a list of strings", input.TagKeys ?? null);
+    const tags = { ...alarm.tags };
+    for (const k of input.TagKeys as string[]) delete tags[k];
+    await this.runner.replace({ ...alarm, tags });
+  }
+
+  listTagsForResource(raw: unknown): { Tags: { Key: string; Value: string }[] } {
+    const alarm = this.taggedAlarm(((raw ?? {}) as { ResourceARN?: unknown }).ResourceARN);
+    return { Tags: Object.entries(alarm.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /** The alarm a TagResource-family ARN names; AWS's ResourceNotFoundException when there is none. */
+  private taggedAlarm(arn: unknown) {
+    if (typeof arn !== "string" || arn.length < 1 || arn.length > 1024)
+      throw constraintViolation(
+        arn ?? null,
+        "resourceARN",
+        "Member must have length greater than or equal to 1",
+      );
+    const name = alarmNameOf(arn);
+    const alarm = name === arn ? undefined : this.runner.get(name);
+    if (!alarm || alarm.alarmArn !== arn) {
+      throw Object.assign(new Error(`Alarm ${arn} not found`), { name: "ResourceNotFoundException" });
+    }
+    return alarm;
   }
 
   private async setActionsEnabled(raw: unknown, enabled: boolean): Promise<void> {

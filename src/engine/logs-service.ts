@@ -1,5 +1,14 @@
 import { LogsError } from "../logs/errors.js";
 import {
+  describeLogGroups,
+  describeLogStreams,
+  describeMetricFilters,
+  filterLogEvents,
+  getLogEvents,
+  type LogsNaming,
+} from "../logs/queries.js";
+import { checkTagKeys, checkTagMap, logGroupOfArn, MAX_TAGS } from "../logs/tags.js";
+import {
   checkFilterName,
   checkLogGroupName,
   checkLogStreamName,
@@ -245,6 +254,80 @@ export class LogsService {
     if (rest.length === 0) this.pipelines.delete(logGroupName);
     else this.pipelines.set(logGroupName, new LogGroupPipeline(rest.sort(byName)));
     this.monotone.clear();
+  }
+
+  // ---- read APIs (src/logs/queries.ts) ----
+
+  private get naming(): LogsNaming {
+    return {
+      region: this.identity.region,
+      account: this.identity.account,
+      metricFilterCount: (g) => this.pipelines.get(g)?.filters.length ?? 0,
+    };
+  }
+
+  describeLogGroups(input: Parameters<typeof describeLogGroups>[2]) {
+    return describeLogGroups(this.store, this.naming, input);
+  }
+
+  describeLogStreams(input: Parameters<typeof describeLogStreams>[2]) {
+    return describeLogStreams(this.store, this.naming, input);
+  }
+
+  getLogEvents(input: Parameters<typeof getLogEvents>[1]) {
+    return getLogEvents(this.store, input);
+  }
+
+  filterLogEvents(input: Parameters<typeof filterLogEvents>[1]) {
+    return filterLogEvents(this.store, input);
+  }
+
+  /** DescribeMetricFilters as the API has it: checks and pages (describeMetricFilters lists them all). */
+  describeMetricFiltersPage(input: Parameters<typeof describeMetricFilters>[1]) {
+    return describeMetricFilters((q) => this.describeMetricFilters(q), input);
+  }
+
+  async deleteLogStream(group: unknown, stream: unknown): Promise<void> {
+    const logGroupName = checkLogGroupName(group);
+    const logStreamName = checkLogStreamName(stream);
+    await this.requireGroup(logGroupName);
+    if (!(await this.store.deleteLogStream(logGroupName, logStreamName))) {
+      throw new LogsError("ResourceNotFoundException", "The specified log stream does not exist.");
+    }
+  }
+
+  // ---- tags: by log group name (TagLogGroup family) or ARN (TagResource family) ----
+
+  async tagLogGroup(name: unknown, tags: unknown): Promise<void> {
+    const g = await this.requireGroup(checkLogGroupName(name));
+    const merged = { ...g.tags, ...checkTagMap(tags) };
+    if (Object.keys(merged).length > MAX_TAGS) {
+      throw new LogsError("LimitExceededException", `A resource can have at most ${MAX_TAGS} tags.`);
+    }
+    await this.store.updateLogGroup({ ...g, tags: merged });
+  }
+
+  async untagLogGroup(name: unknown, keys: unknown, member = "tagKeys"): Promise<void> {
+    const g = await this.requireGroup(checkLogGroupName(name));
+    const tags = { ...g.tags };
+    for (const k of checkTagKeys(keys, member)) delete tags[k];
+    await this.store.updateLogGroup({ ...g, tags });
+  }
+
+  async listTagsLogGroup(name: unknown): Promise<Record<string, string>> {
+    return { ...(await this.requireGroup(checkLogGroupName(name))).tags };
+  }
+
+  tagResource(arn: unknown, tags: unknown): Promise<void> {
+    return this.tagLogGroup(logGroupOfArn(arn), tags);
+  }
+
+  untagResource(arn: unknown, keys: unknown): Promise<void> {
+    return this.untagLogGroup(logGroupOfArn(arn), keys);
+  }
+
+  listTagsForResource(arn: unknown): Promise<Record<string, string>> {
+    return this.listTagsLogGroup(logGroupOfArn(arn));
   }
 
   describeMetricFilters(query: {

@@ -24,7 +24,10 @@ export function registerSnsLinks(
   options: {
     certificatePem: string;
     certificateId: string;
+    /** `GET /` without an Action. */
     fallback?: (req: FastifyRequest, reply: FastifyReply) => unknown;
+    /** `GET /?Action=…` for any other action: a query-protocol API call (signed) sent as GET. */
+    otherAction?: (req: FastifyRequest, reply: FastifyReply) => unknown;
   },
 ): void {
   app.get(signingCertPath({ certificateId: options.certificateId }), async (_req, reply) =>
@@ -35,6 +38,13 @@ export function registerSnsLinks(
     const query = req.query as Query;
     const action = one(query.Action);
     if (action === undefined && options.fallback) return options.fallback(req, reply);
+    if (
+      action !== undefined &&
+      action !== "ConfirmSubscription" &&
+      action !== "Unsubscribe" &&
+      options.otherAction
+    )
+      return options.otherAction(req, reply);
     const requestId = randomUUID();
     const html = wantsHtml(req);
     try {

@@ -10,9 +10,8 @@ import { mergeSketch } from "../../src/metrics/sketch-codec.js";
 import { createMailer, type Mailer } from "../../src/notify/email/send.js";
 import type { SmtpSettings } from "../../src/notify/email/smtp-config.js";
 import { buildHttpServer } from "../../src/server/http.js";
-import { registerMetricsRoute } from "../../src/server/metrics.js";
+import { mountFaces } from "../../src/server/mount.js";
 import { type OpenedServerContext, openServerContext } from "../../src/server/open-context.js";
-import { registerSnsLinks } from "../../src/server/sns-links.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
 export interface TestServer {
@@ -63,11 +62,7 @@ export async function startTestServer(options: {
     onTransition: (t) => void transitions.push(t),
   });
   const app = buildHttpServer(ctx.engine, logger);
-  registerMetricsRoute(app, ctx.metrics);
-  registerSnsLinks(app, ctx, {
-    certificatePem: ctx.signing.certificatePem,
-    certificateId: ctx.signing.certificateId,
-  });
+  mountFaces(app, ctx, { auth: { keys: new Map() } });
   await options.register?.(app, ctx);
   await app.listen({ host: "127.0.0.1", port });
   return {

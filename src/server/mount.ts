@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type AuthConfig, handleAwsRequest, registerAwsApi, routeInputOf, sendReply } from "../api/index.js";
+import { registerMetricsRoute } from "./metrics.js";
+import type { OpenedServerContext } from "./open-context.js";
+import { registerSnsLinks } from "./sns-links.js";
+
+export interface FacesOptions {
+  /** Access keys of the AWS APIs (SigV4). */
+  auth: AuthConfig;
+  /** The SigV4 verifier's clock (tests of recorded requests); default Date.now. */
+  now?: () => number;
+  /** `GET /` without an Action (the console's front page, when mounted). */
+  root?: (req: FastifyRequest, reply: FastifyReply) => unknown;
+}
+
+/**
+ * Everything `trailwatch serve` answers on its one port, mounted the same way in serve and in tests:
+ * /health (buildHttpServer), /metrics, the SNS links and signing certificate, and the AWS APIs (POST, and
+ * query-protocol GETs with an Action other than the two unsigned links).
+ */
+export function mountFaces(app: FastifyInstance, ctx: OpenedServerContext, options: FacesOptions): void {
+  registerMetricsRoute(app, ctx.metrics);
+  const handleOptions = { auth: options.auth, ...(options.now ? { now: options.now } : {}) };
+  registerSnsLinks(app, ctx, {
+    certificatePem: ctx.signing.certificatePem,
+    certificateId: ctx.signing.certificateId,
+    ...(options.root ? { fallback: options.root } : {}),
+    otherAction: async (req, reply) =>
+      sendReply(reply, await handleAwsRequest(routeInputOf(req), ctx, handleOptions)),
+  });
+  registerAwsApi(app, ctx, handleOptions);
+}
