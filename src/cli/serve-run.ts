@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { type AuthConfig, authStartupError, loadAuthConfig } from "../api/index.js";
+import { consoleOptionsFromEnv, DEFAULT_BASE_PATH } from "../console/index.js";
 import { systemClock } from "../engine/clock.js";
 import { installPack } from "../engine/install-pack.js";
 import { applyRetention } from "../engine/retention.js";
@@ -71,6 +72,8 @@ export async function runServe(options: {
     loopbackOnly,
     signingDir: dataDir,
     mailer,
+    alarmUrl: (alarm) =>
+      `${publicUrl.replace(/\/+$/, "")}${DEFAULT_BASE_PATH}/alarms/detail?name=${encodeURIComponent(alarm.alarmName)}`,
     ...(process.env.TRAILWATCH_OUTBOX_LEASE_MS
       ? { outboxLeaseMs: Number(process.env.TRAILWATCH_OUTBOX_LEASE_MS) }
       : {}),
@@ -111,7 +114,7 @@ export async function runServe(options: {
   }
   const logGroupName = pack.logGroups[0]?.logGroupName ?? "CloudTrail/DefaultLogGroup";
   const app = buildHttpServer(engine, logger);
-  mountFaces(app, ctx, { auth });
+  await mountFaces(app, ctx, { auth, console: consoleOptionsFromEnv() });
   await app.listen({ host: options.host, port });
   const scheduler = startScheduler(engine, (e) => logger.error({ err: e }, "scheduled evaluation failed"));
   const expired = setInterval(() => {

@@ -11,7 +11,7 @@ import { loadOrCreateSigningIdentity, type SigningIdentity } from "../notify/sig
 import { type DestinationGuard, makeDestinationGuard } from "../notify/ssrf.js";
 import { TopicsService } from "../notify/topics.js";
 import type { Store } from "../store/store.js";
-import type { Identity } from "../store/types.js";
+import type { Alarm, Identity } from "../store/types.js";
 import type { ServerContext } from "./context.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 
@@ -31,6 +31,8 @@ export interface OpenServerContextOptions {
   destinations?: { allowPrivate?: boolean; allowedHosts?: readonly string[]; ca?: readonly string[] };
   /** Every transition, after it was handed to the notifications (serve logs them; tests collect them). */
   onTransition?: (t: AlarmTransition) => void;
+  /** The alarm's page (mails and Slack link to it), when a console is served. */
+  alarmUrl?: (alarm: Alarm) => string | undefined;
   /** Keep every log event (FilterLogEvents, the console); default true. */
   storeEvents?: boolean;
   /** How often the outbox looks for due retries; default 1 s. New deliveries leave at once regardless. */
@@ -133,6 +135,7 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
     signing,
     publicUrl: o.publicUrl.replace(/\/+$/, ""),
     eventsBehind: (t) => engine.eventsBehind(t),
+    ...(o.alarmUrl ? { alarmUrl: o.alarmUrl } : {}),
   });
   // Transitions of the last hour whose notifications were never queued (a crash in between).
   const redone = await notifications.redispatch(o.clock.now() - 3_600_000, (name) => engine.alarms.get(name));

@@ -60,7 +60,7 @@ export async function startApiServer(
     processMetrics: false,
   });
   const app = buildHttpServer(ctx.engine, logger);
-  mountFaces(app, ctx, {
+  await mountFaces(app, ctx, {
     auth: options.auth ?? authWith(TEST_KEY),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -62,7 +62,7 @@ export async function startTestServer(options: {
     onTransition: (t) => void transitions.push(t),
   });
   const app = buildHttpServer(ctx.engine, logger);
-  mountFaces(app, ctx, { auth: { keys: new Map() } });
+  await mountFaces(app, ctx, { auth: { keys: new Map() } });
   await options.register?.(app, ctx);
   await app.listen({ host: "127.0.0.1", port });
   return {

@@ -93,6 +93,25 @@ describe("trailwatch serve", () => {
     assert.ok(Date.now() - started < 10000);
   });
 
+  test("one port serves the console, the AWS APIs and /metrics", async () => {
+    const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
+    assert.equal(root.status, 303);
+    assert.equal(root.headers.get("location"), "/console/");
+    const page = await fetch(`http://127.0.0.1:${port}/console/`, { headers: { "accept-language": "ko" } });
+    assert.equal(page.status, 200, "loopback-only without a password: the console is open");
+    assert.match(await page.text(), /<html lang="ko"/);
+    // An unsigned API call gets AWS's error in its protocol, not a 404.
+    const api = await fetch(`http://127.0.0.1:${port}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "Logs_20140328.DescribeLogGroups" },
+      body: "{}",
+    });
+    assert.equal(api.status, 400);
+    assert.match(String((await api.json()).__type), /MissingAuthenticationToken/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /trailwatch_alarms\{state="INSUFFICIENT_DATA"\}/);
+  });
+
   test("an unknown path is a 404, not a crash", async () => {
     const r = await fetch(`http://127.0.0.1:${port}/nope`);
     assert.equal(r.status, 404);
