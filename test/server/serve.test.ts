@@ -103,11 +103,14 @@ describe("trailwatch serve", () => {
     // An unsigned API call gets AWS's error in its protocol, not a 404.
     const api = await fetch(`http://127.0.0.1:${port}/`, {
       method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "Logs_20140328.DescribeLogGroups" },
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "Logs_20140328.DescribeLogGroups",
+      },
       body: "{}",
     });
     assert.equal(api.status, 400);
-    assert.match(String((await api.json()).__type), /MissingAuthenticationToken/);
+    assert.match(String(((await api.json()) as { __type?: string }).__type), /MissingAuthenticationToken/);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /trailwatch_alarms\{state="INSUFFICIENT_DATA"\}/);
   });
