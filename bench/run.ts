@@ -14,6 +14,7 @@ import type { BenchOptions, Scenario } from "./lib.js";
 const FILES: Record<string, () => Promise<{ run: Scenario }>> = {
   pattern: () => import("./pattern.js"),
   alarms: () => import("./alarms.js"),
+  ingest: () => import("./ingest.js"),
   latency: () => import("./latency.js"),
 };
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerCloudWatchCommands } from "./cloudwatch.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
 import { addGlobalOptions } from "./global-options.js";
+import { registerIngestCommand } from "./ingest.js";
 import { registerLogsCommands } from "./logs.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerServeCommand } from "./serve.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerCloudWatchCommands(program);
   registerServeCommand(program);
   registerReplayCommand(program);
+  registerIngestCommand(program);
   return program;
 }
 

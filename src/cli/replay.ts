@@ -1,9 +1,15 @@
 import type { Command } from "commander";
 import { ManualClock } from "../engine/clock.js";
 import type { AlarmTransition } from "../engine/transitions.js";
-import { cloudTrailEvents, type SkippedInput } from "../ingest/cloudtrail-events.js";
+import type { CloudTrailLogEvent, SkippedInput } from "../ingest/cloudtrail-events.js";
+import { LogFileError } from "../ingest/log-file-error.js";
+import { sourceEvents } from "../ingest/source-events.js";
 import { loadPack, PackError } from "../packs/pack.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
+import { AlarmAttribution } from "./ingest-attribution.js";
+import { progressBar } from "./ingest-progress.js";
+import { type AlarmTimeline, alarmLines, SkipLog } from "./ingest-summary.js";
+import { parseTimeOption } from "./ingest-time.js";
 import { openEngine } from "./open-engine.js";
 
 interface ReplayOptions {
@@ -11,6 +17,8 @@ interface ReplayOptions {
   dataDir?: string;
   json?: boolean;
   keepEvents?: boolean;
+  since?: string;
+  until?: string;
 }
 
 function iso(t: number): string {
@@ -36,8 +44,10 @@ export function registerReplayCommand(program: Command): void {
     )
     .argument(
       "<sources...>",
-      "CloudTrail files (.json, .json.gz, JSON lines) or folders, walked recursively; '-' = stdin",
+      "CloudTrail files (.json, .json.gz, JSON lines), folders (walked recursively), s3://bucket/prefix; '-' = stdin",
     )
+    .option("--since <time>", "only events at or after this time (ISO date/time, or an age: 90d, 12h)")
+    .option("--until <time>", "only events at or before this time")
     .option("--pack <pack>", "a built-in pack name (seed) or a pack file", "seed")
     .option("--data-dir <dir>", "keep the results in this data directory (default: a temporary one)")
     .option("--json", "print every alarm state transition as one JSON line")
@@ -71,16 +81,58 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     },
   });
   const skipped: SkippedInput[] = [];
+  const skips = new SkipLog();
+  const now = Date.now();
+  const since = options.since === undefined ? undefined : parseTimeOption(options.since, now);
+  const until = options.until === undefined ? undefined : parseTimeOption(options.until, now);
+  if (
+    (options.since !== undefined && since === undefined) ||
+    (options.until !== undefined && until === undefined)
+  )
+    throw new CliExit(ExitCode.usage, "trailwatch replay: invalid --since or --until\n");
+  const bar = progressBar(options.json !== true);
+  const attribution = options.json ? undefined : new AlarmAttribution(pack);
+  let eventsRead = 0;
+  let bytesDone = 0;
+  const events = sourceEvents(sources, {
+    range: { since, until },
+    onSkip: (s) => {
+      skips.add(s);
+      skipped.push({ source: s.offset === undefined ? s.input : `${s.input}@${s.offset}`, reason: s.reason });
+    },
+    onInput: (input, done, total) => {
+      bytesDone += input.size;
+      bar.update({
+        inputsDone: done,
+        inputs: total,
+        events: eventsRead,
+        bytesDone,
+        bytes: Math.max(bytesDone, 1),
+      });
+    },
+  });
+  async function* observed(): AsyncGenerator<CloudTrailLogEvent> {
+    for await (const e of events) {
+      eventsRead++;
+      attribution?.observe(e);
+      yield e;
+    }
+  }
   try {
     const { replay } = await import("../engine/replay.js");
-    const summary = await replay({
-      engine: opened.engine,
-      clock,
-      pack,
-      events: cloudTrailEvents(sources, (s) => skipped.push(s)),
-      skipped,
-      keepEvents: options.keepEvents === true,
-    });
+    let summary: Awaited<ReturnType<typeof replay>>;
+    try {
+      summary = await replay({
+        engine: opened.engine,
+        clock,
+        pack,
+        events: observed(),
+        skipped,
+        keepEvents: options.keepEvents === true,
+      });
+    } finally {
+      bar.stop();
+    }
     if (!options.json) {
       const lines: string[] = [];
       for (const t of transitions) {
@@ -95,13 +147,35 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
             : "") +
           `, ${summary.matched} matched a metric filter, ${skipped.length} skipped; ${transitions.length} alarm transitions.`,
       );
-      for (const s of skipped.slice(0, 20)) lines.push(`  skipped ${s.source}: ${s.reason}`);
-      if (skipped.length > 20) lines.push(`  ... and ${skipped.length - 20} more skipped`);
+      lines.push(...skips.lines());
+      const timelines = new Map<string, AlarmTimeline>();
+      for (const t of transitions) {
+        let a = timelines.get(t.alarm.alarmName);
+        if (!a) {
+          const alarm = t.alarm;
+          const top =
+            alarm.alarmType === "MetricAlarm"
+              ? attribution?.top(alarm.namespace, alarm.metricName)
+              : undefined;
+          a = {
+            alarmName: alarm.alarmName,
+            transitions: [],
+            identities: top?.identities,
+            sourceIps: top?.sourceIps,
+          };
+          timelines.set(alarm.alarmName, a);
+        }
+        a.transitions.push({ timestamp: t.timestamp, oldState: t.oldState, newState: t.newState });
+      }
+      if (timelines.size > 0) lines.push("Alarms:", ...alarmLines([...timelines.values()]));
       if (options.dataDir) lines.push(`Results kept in ${opened.dataDir}.`);
       out.write(`${lines.join("\n")}\n`);
     } else {
       for (const s of skipped) process.stderr.write(`skipped ${s.source}: ${s.reason}\n`);
     }
+  } catch (err) {
+    if (err instanceof LogFileError) throw new CliExit(ExitCode.fileError, `trailwatch: ${err.message}\n`);
+    throw err;
   } finally {
     await opened.dispose();
   }

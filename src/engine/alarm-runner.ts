@@ -83,6 +83,11 @@ export class AlarmRunner {
   /** The composite alarms' names: evaluateParents looks at these only, not at every alarm. */
   private readonly composites = new Set<string>();
   private lastTick: number | undefined;
+  /**
+   * False on a cluster instance that is not the evaluator (src/cluster): alarms are kept and stored, never
+   * evaluated here — scheduled, early or on PutMetricAlarm — so that one instance alone writes states.
+   */
+  evaluating = true;
 
   constructor(private readonly o: AlarmRunnerOptions) {}
 
@@ -204,6 +209,7 @@ export class AlarmRunner {
   }
 
   async evaluateComposite(a: CompositeAlarm, at: number, depth = 0, trigger?: string): Promise<void> {
+    if (!this.evaluating) return;
     const prefix = `arn:aws:cloudwatch:${this.o.identity.region}:${this.o.identity.account}:alarm:`;
     const result = evaluateCompositeAlarm({
       alarmArn: a.alarmArn,
@@ -253,6 +259,7 @@ export class AlarmRunner {
 
   /** Evaluates one metric alarm at time t; stores and announces a transition. */
   private async evaluate(a: MetricAlarm, t: number, mode: "scheduled" | "early", at = t): Promise<void> {
+    if (!this.evaluating) return;
     const points = this.datapoints(a, t);
     // The state first; the reason texts (most of an evaluation's cost) only for a transition.
     const next = evaluatedStateValue(a, points, a);
@@ -280,6 +287,7 @@ export class AlarmRunner {
    * non-negative data; Minimum below one): the next scheduled evaluation is then certain to agree.
    */
   async evaluateEarly(metrics: readonly MetricId[], now: number): Promise<void> {
+    if (!this.evaluating) return;
     const seen = new Set<string>();
     for (const m of metrics) {
       const names = this.byMetric.get(seriesKey(m));
@@ -305,6 +313,7 @@ export class AlarmRunner {
 
   /** Runs the scheduled evaluations of every boundary in (last tick, now]. */
   async runScheduled(now: number): Promise<void> {
+    if (!this.evaluating) return;
     const metricAlarms = [...this.alarms.values()].filter(
       (a): a is MetricAlarm => a.alarmType === "MetricAlarm",
     );

@@ -1,6 +1,6 @@
 import type { RejectedLogEventsInfo } from "../logs/validate.js";
 import { EventRefs } from "../metrics/event-refs.js";
-import type { Store } from "../store/store.js";
+import type { CommitBatch, Store } from "../store/store.js";
 import type { Identity, LogStream, MetricAggregate, StoredLogEvent } from "../store/types.js";
 import { AggregateBatch, type SketchOf, type TimedSample } from "./aggregate-batch.js";
 import { AlarmRunner } from "./alarm-runner.js";
@@ -45,6 +45,28 @@ export interface IngestResult {
   /** Events that matched at least one metric filter. */
   matched: number;
   samples: number;
+  /**
+   * The events were handed to a bus (src/cluster), durably, and a worker applies them later: the metric
+   * filters have not run yet, so `matched` and `samples` are 0.
+   */
+  queued?: boolean;
+}
+
+/** Where the engine's ingest entry points send events: the engine itself (default), or a bus (src/cluster). */
+export interface IngestSink {
+  ingestBatch(
+    logGroupName: string,
+    streams: readonly { logStreamName: string; events: readonly IngestEvent[] }[],
+    options: { checkpoint?: { source: string; position: string } },
+  ): Promise<IngestResult>;
+}
+
+/** One batch run through the metric filters, ready to commit (Engine.prepareBatch). */
+export interface PreparedBatch {
+  commit: CommitBatch;
+  result: IngestResult;
+  /** Event time of the batch's newest event (0 when it has none). */
+  newestEventTime: number;
 }
 
 /**
@@ -154,18 +176,59 @@ export class Engine {
     return this.ingestBatch(logGroupName, [{ logStreamName, events }], options);
   }
 
+  #sink: IngestSink | undefined;
+
   /**
-   * Ingests events into a log group's streams (created when missing): metric filters run, then the events,
+   * Sends what ingestBatch (and PutLogEvents, files, HTTP ingest) accepts to `sink` instead of applying it
+   * here; undefined restores local ingestion. A cluster instance hands its events to the bus this way.
+   */
+  useIngestSink(sink: IngestSink | undefined): void {
+    this.#sink = sink;
+  }
+
+  /**
+   * Ingests events into a log group's streams: through the ingest sink when one is set (useIngestSink),
+   * otherwise here — applyBatch.
+   */
+  ingestBatch(
+    logGroupName: string,
+    streams: readonly { logStreamName: string; events: readonly IngestEvent[] }[],
+    options: { checkpoint?: { source: string; position: string } } = {},
+  ): Promise<IngestResult> {
+    if (this.#sink) return this.#sink.ingestBatch(logGroupName, streams, options);
+    return this.applyBatch(logGroupName, streams, options);
+  }
+
+  /**
+   * Applies events to a log group's streams (created when missing): metric filters run, then the events,
    * the aggregates and the source checkpoint are committed in ONE store transaction — a crash leaves all
    * of the batch or none of it — and alarms watching the touched metrics are evaluated at once
    * (AlarmRunner.evaluateEarly).
    */
-  async ingestBatch(
+  async applyBatch(
     logGroupName: string,
     streams: readonly { logStreamName: string; events: readonly IngestEvent[] }[],
     options: { checkpoint?: { source: string; position: string } } = {},
   ): Promise<IngestResult> {
     const now = this.opts.clock.now();
+    const prepared = await this.prepareBatch(logGroupName, streams, options, now);
+    await this.opts.store.commit(prepared.commit);
+    this.countApplied(prepared);
+    await this.publishAggregates(prepared.commit.aggregates, now);
+    return prepared.result;
+  }
+
+  /**
+   * The first half of applyBatch, without committing: the batch through the metric filters (and the "who
+   * did it" summaries), its streams created when missing, and what to commit. A bus worker commits it
+   * with its claim (src/cluster/bus-worker.ts).
+   */
+  async prepareBatch(
+    logGroupName: string,
+    streams: readonly { logStreamName: string; events: readonly IngestEvent[] }[],
+    options: { checkpoint?: { source: string; position: string } },
+    now: number,
+  ): Promise<PreparedBatch> {
     const batch = new AggregateBatch(this.opts.sketchOf, this.opts.mergeSketch);
     const result: IngestResult = { events: 0, matched: 0, samples: 0 };
     const storedEvents: Omit<StoredLogEvent, "seq">[] = [];
@@ -203,24 +266,28 @@ export class Engine {
         lastIngestionTime: now,
       });
     }
-    const aggregates = batch.drain();
-    await this.opts.store.commit({
-      events: storedEvents,
-      streams: bookmarks,
-      aggregates,
-      checkpoints: options.checkpoint ? [options.checkpoint] : [],
-    });
+    let newestEventTime = 0;
+    for (const b of bookmarks) newestEventTime = Math.max(newestEventTime, b.lastEventTimestamp ?? 0);
+    return {
+      commit: {
+        events: storedEvents,
+        streams: bookmarks,
+        aggregates: batch.drain(),
+        checkpoints: options.checkpoint ? [options.checkpoint] : [],
+      },
+      result,
+      newestEventTime,
+    };
+  }
+
+  /** A prepared batch was committed: the running totals (/metrics) count it. */
+  countApplied(prepared: PreparedBatch): void {
     const c = this.counters;
-    c.events += result.events;
-    c.matched += result.matched;
-    c.samples += result.samples;
+    c.events += prepared.result.events;
+    c.matched += prepared.result.matched;
+    c.samples += prepared.result.samples;
     c.batches++;
-    for (const b of bookmarks) {
-      const last = b.lastEventTimestamp ?? 0;
-      if (last > c.newestEventTime) c.newestEventTime = last;
-    }
-    await this.publishAggregates(aggregates, now);
-    return result;
+    if (prepared.newestEventTime > c.newestEventTime) c.newestEventTime = prepared.newestEventTime;
   }
 
   /**

@@ -29,25 +29,34 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
  */
 export async function* decompressedChunks(path: string): AsyncGenerator<Buffer> {
   const raw: Readable = path === STDIN_PATH ? process.stdin : createReadStream(path);
-  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
-    // A pipe may hand over a single byte first: gather enough to see the magic number.
-    let head = Buffer.alloc(0);
-    while (head.length < 2) {
-      const r = await chunks.next();
-      if (r.done) break;
-      head = Buffer.concat([head, r.value]);
-    }
-    if (!isGzip(head)) {
-      yield* prepend(head, chunks);
-      return;
-    }
-    const gunzip = createGunzip();
-    // pipeline destroys the gunzip stream with the source's error, so iterating it rethrows that error.
-    pipeline(Readable.from(prepend(head, chunks)), gunzip, () => {});
-    yield* gunzip as AsyncIterable<Buffer>;
+    yield* decompressed(raw);
   } finally {
     // Stopping early must release the file descriptor (stdin is left to the process).
     if (raw !== process.stdin) raw.destroy();
+  }
+}
+
+/** Any byte stream (a file, an S3 object, a request body), gunzipped when it starts with gzip's magic number. */
+export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // A pipe may hand over a single byte first: gather enough to see the magic number.
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const r = await chunks.next();
+    if (r.done) break;
+    head = Buffer.concat([head, r.value]);
+  }
+  if (!isGzip(head)) {
+    yield* prepend(head, chunks);
+    return;
+  }
+  const gunzip = createGunzip();
+  // pipeline destroys the gunzip stream with the source's error, so iterating it rethrows that error.
+  pipeline(Readable.from(prepend(head, chunks)), gunzip, () => {});
+  try {
+    yield* gunzip as AsyncIterable<Buffer>;
+  } finally {
+    gunzip.destroy();
   }
 }

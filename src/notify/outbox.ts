@@ -227,6 +227,9 @@ export class Outbox {
   /** Runs `runDue` every `intervalMs` until `stop`. A failing run is reported to `onError` and retried next tick. */
   start(intervalMs: number, onError?: (err: unknown) => void): void {
     if (this.#timer) return;
+    // Startable again after stop: a cluster instance stops its outbox when it loses the evaluator lease
+    // and starts it when it wins the lease back.
+    this.#stopped = false;
     this.#timer = setInterval(() => {
       this.runDue().catch((err) => onError?.(err));
     }, intervalMs);

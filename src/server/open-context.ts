@@ -46,6 +46,14 @@ export interface OpenServerContextOptions {
   processMetrics?: boolean;
   /** Jitter for retries (tests pin it); default Math.random. */
   random?: () => number;
+  /**
+   * Whether this instance evaluates alarms and sends notifications from the start (default true). A cluster
+   * instance passes false and `isEvaluator`: its evaluator lease (src/cluster) starts the outbox, the
+   * re-dispatch and the evaluation when it is elected.
+   */
+  evaluator?: boolean;
+  /** For /metrics' trailwatch_evaluator_leader (default: `evaluator`). */
+  isEvaluator?: () => boolean;
 }
 
 export interface OpenedServerContext extends ServerContext {
@@ -75,7 +83,10 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
       if (!engineRef) throw new Error("the engine is not open yet");
       return { engine: engineRef };
     },
-    { defaultMetrics: o.processMetrics ?? true },
+    {
+      defaultMetrics: o.processMetrics ?? true,
+      isEvaluator: o.isEvaluator ?? (() => o.evaluator !== false),
+    },
   );
   const http = httpSender({ guard, ...(o.destinations?.ca ? { ca: o.destinations.ca } : {}) });
   const mail = emailSender(o.mailer);
@@ -138,11 +149,20 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
     ...(o.alarmUrl ? { alarmUrl: o.alarmUrl } : {}),
   });
   // Transitions of the last hour whose notifications were never queued (a crash in between).
-  const redone = await notifications.redispatch(o.clock.now() - 3_600_000, (name) => engine.alarms.get(name));
+  if (o.evaluator === false) engine.alarms.evaluating = false;
+  const redone =
+    o.evaluator === false
+      ? 0
+      : await notifications.redispatch(o.clock.now() - 3_600_000, (name) => engine.alarms.get(name));
   if (redone > 0)
     o.logger.warn({ transitions: redone }, "re-dispatched alarm actions interrupted by a restart");
-  outbox.start(o.outboxIntervalMs ?? 1000);
-  outbox.kick();
+  if (o.evaluator !== false) {
+    outbox.start(o.outboxIntervalMs ?? 1000);
+    outbox.kick();
+  } else {
+    // Stopped, so that the kick after an enqueue (Subscribe, Publish) sends nothing from here either.
+    await outbox.stop();
+  }
   return {
     engine,
     topics,

@@ -1,15 +1,15 @@
 import { mkdirSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Engine } from "../engine/engine.js";
-import { cloudTrailEvents, expandSources } from "../ingest/cloudtrail-events.js";
+import { fileInput, fileInputs } from "../ingest/file-source.js";
+import { ingestInput } from "../ingest/ingest-input.js";
 
 /**
- * A folder where CloudTrail files (.json, .json.gz) dropped in are ingested into the CloudTrail log group.
- * Each file is read once: its path, size and mtime are the checkpoint, committed with the last batch of
- * its events, so a restart neither skips nor repeats a file. (Full ingestion — S3, offsets within files,
- * --follow — is its own issue.)
+ * A folder where CloudTrail files (.json, .json.gz, JSON lines) dropped in are ingested into the CloudTrail
+ * log group, exactly once: each batch of a file commits with the checkpoint (file, size, mtime, records
+ * done) that covers it, so a restart resumes inside a file; a file that changes after it was read is
+ * reported, not counted twice; lines appended to a plain file are picked up.
  */
 export function watchFolder(options: {
   engine: Engine;
@@ -23,34 +23,28 @@ export function watchFolder(options: {
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  const target = {
+    ingestBatch: options.engine.ingestBatch.bind(options.engine),
+    getCheckpoint: (source: string) => options.engine.store.getCheckpoint(source),
+  };
   const ingestFile = async (file: string): Promise<number> => {
-    const s = await stat(file);
-    const position = `done:${s.size}:${Math.trunc(s.mtimeMs)}`;
-    const source = `file:${file}`;
-    if ((await options.engine.store.getCheckpoint(source)) === position) return 0;
-    // One file, one transaction: its events, their metrics and the checkpoint commit together.
-    let count = 0;
-    const byStream = new Map<string, { timestamp: number; message: string }[]>();
-    for await (const e of cloudTrailEvents([file], (skip) =>
-      options.logger.warn({ ...skip }, "skipped input"),
-    )) {
-      const list = byStream.get(e.logStreamName) ?? [];
-      list.push({ timestamp: e.timestamp, message: e.message });
-      byStream.set(e.logStreamName, list);
-      count++;
-    }
-    await options.engine.ingestBatch(
-      options.logGroupName,
-      [...byStream].map(([logStreamName, events]) => ({ logStreamName, events })),
-      { checkpoint: { source, position } },
-    );
-    options.logger.info({ file, events: count }, "ingested file");
-    return count;
+    const input = await fileInput(file);
+    // Checkpoints of trailwatch 0.1 (`done:<size>:<mtime>`, whole files only): the file was read in full.
+    const legacy = await options.engine.store.getCheckpoint(input.source ?? "");
+    if (legacy === `done:${input.version}`) return 0;
+    // Batches of 5000 events, each committed with the checkpoint that covers it (src/ingest/ingest-input.ts).
+    const r = await ingestInput(input, target, {
+      logGroupName: options.logGroupName,
+      onSkip: (skip) => options.logger.warn({ ...skip }, "skipped input"),
+    });
+    if (r.status !== "up-to-date")
+      options.logger.info({ file, events: r.events, status: r.status }, "ingested file");
+    return r.events;
   };
 
   const scan = async (): Promise<number> => {
     let total = 0;
-    for await (const file of expandSources([folder])) {
+    for await (const { name: file } of fileInputs([folder])) {
       try {
         total += await ingestFile(file);
       } catch (e) {

@@ -67,6 +67,19 @@ export interface Store {
 
   // ---- the ingest commit ----
   commit(batch: CommitBatch): Promise<CommitResult>;
+  /** Forgets the batch claims (CommitBatch.claim) recorded before `timestamp`; returns how many. */
+  deleteBatchClaimsBefore(timestamp: number): Promise<number>;
+
+  // ---- leases (one evaluator at a time across instances; src/cluster) ----
+  /**
+   * Takes lease `name` for `holder` until `now + ttlMs` when it is free, expired at `now`, or already
+   * `holder`'s (a renewal). A holder other than the previous one gets a new fencing token, greater than
+   * every token handed out before for this name; a renewal (or the same holder coming back) keeps its token.
+   * Undefined when another holder's lease still runs at `now`.
+   */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<Lease | undefined>;
+  /** Ends `holder`'s lease at once (a clean shutdown); the token stays. Nothing when another holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
 
   // ---- log events ----
   /** Events of one stream by time, in `seq` order (descending when `descending`); `afterSeq`/`beforeSeq` paginate. */
@@ -105,6 +118,22 @@ export interface Store {
   }): Promise<MetricId[]>;
   deleteAggregatesBefore(timestamp: number): Promise<number>;
 
+  // ---- the aggregate change feed (how a process sees aggregates another process committed) ----
+  /** The cursor after the newest aggregate change committed so far, by any writer (0 for a new store). */
+  aggregateChangeHead(): Promise<number>;
+  /**
+   * The aggregates that OTHER Store instances (other processes, other connections) committed after
+   * `cursor`, each as it was committed (a delta to merge, not the bucket's total), in commit order; and
+   * the cursor to pass next (`cursor` itself when nothing was committed). At most `limit` logged changes
+   * are looked at per call, so a page may come back empty with an advanced cursor (it held only this
+   * instance's own changes). Cursors follow commit order: whatever commits after a call
+   * returned C comes after C. The log is kept at least a day; a follower further behind must reload.
+   */
+  aggregateChangesSince(
+    cursor: number,
+    limit: number,
+  ): Promise<{ changes: MetricAggregate[]; cursor: number }>;
+
   // ---- alarms ----
   /** Insert or replace by name. */
   putAlarm(alarm: Alarm, history?: AlarmHistoryItem): Promise<void>;
@@ -112,8 +141,17 @@ export interface Store {
   /** Every alarm, name order. */
   listAlarms(): Promise<Alarm[]>;
   deleteAlarm(name: string, history?: AlarmHistoryItem): Promise<boolean>;
-  /** A state change and its history item, together. */
-  setAlarmState(name: string, state: AlarmState, history: AlarmHistoryItem): Promise<void>;
+  /**
+   * A state change and its history item, together. With `fence`, only while `fence.token` is the current
+   * token of lease `fence.lease` (checked in the same transaction): otherwise nothing is written and it
+   * rejects with a FencedError (src/store/fenced.ts) — a deposed evaluator cannot overwrite its successor.
+   */
+  setAlarmState(
+    name: string,
+    state: AlarmState,
+    history: AlarmHistoryItem,
+    fence?: LeaseFence,
+  ): Promise<void>;
   appendAlarmHistory(items: AlarmHistoryItem[]): Promise<void>;
   /** Newest first unless `ascending`; `offset` paginates. History outlives the alarm. */
   queryAlarmHistory(query: {
@@ -194,9 +232,29 @@ export interface CommitBatch {
   aggregates: MetricAggregate[];
   /** Source positions reached by this batch (e.g. file path + byte offset), written with it. */
   checkpoints?: { source: string; position: string }[];
+  /**
+   * An exclusive claim on this batch (a bus message id), recorded in the same transaction: when a batch
+   * with the same claim was committed before, nothing is written and the result says `duplicate`. A batch
+   * delivered twice — to two workers at once, or again after a crash — is applied once.
+   */
+  claim?: string;
 }
 
 export interface CommitResult {
   /** seq of the first stored event (then consecutive), or undefined when no events were stored. */
   firstSeq?: number;
+  /** The batch's claim had been committed before: nothing was written. */
+  duplicate?: boolean;
+}
+
+/** A held lease: its fencing token and when it ends unless renewed. */
+export interface Lease {
+  token: number;
+  expiresAt: number;
+}
+
+/** What a fenced write carries: the lease and the token its writer holds. */
+export interface LeaseFence {
+  lease: string;
+  token: number;
 }

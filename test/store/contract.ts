@@ -17,6 +17,11 @@
  * - the outbox: `enqueueDeliveries` keeps the first copy of an id; due = pending with nextAttemptAt ≤ now,
  *   oldest (createdAt, then id) first; `claimDueDeliveries` leases what it returns; `recordDeliveryAttempt`
  *   of a missing item writes nothing;
+ * - the aggregate change feed: the head starts at 0, advances with every commit that has aggregates and
+ *   never goes back (retention included); a store's own commits are not handed back to it. (What another
+ *   writer committed is tested per implementation, with two instances on one database.)
+ * - a commit whose `claim` was committed before writes nothing and returns `{ duplicate: true }`; leases
+ *   hand out growing fencing tokens, and a fenced setAlarmState with a stale token writes nothing;
  * - a closed store rejects every call.
  */
 import assert from "node:assert/strict";
@@ -1241,6 +1246,38 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       }),
     );
 
+    // ---- the aggregate change feed ----
+
+    test(
+      "change feed: a new store's head is 0; its own commits advance the head but are not handed back",
+      withStore(async (store) => {
+        assert.equal(await store.aggregateChangeHead(), 0);
+        assert.deepEqual(await store.aggregateChangesSince(0, 100), { changes: [], cursor: 0 });
+        await store.commit({ events: [], streams: [], aggregates: [agg(metric("A"), T0, [1])] });
+        const head1 = await store.aggregateChangeHead();
+        assert.ok(head1 > 0);
+        await store.commit({ events: [], streams: [], aggregates: [] });
+        assert.equal(await store.aggregateChangeHead(), head1, "a commit without aggregates changes nothing");
+        await store.commit({ events: [], streams: [], aggregates: [agg(metric("A"), T0, [2])] });
+        const head2 = await store.aggregateChangeHead();
+        assert.ok(head2 > head1);
+        const page = await store.aggregateChangesSince(0, 100);
+        assert.deepEqual(page, { changes: [], cursor: head2 });
+      }),
+    );
+
+    test(
+      "change feed: the head never goes back when retention deletes aggregates",
+      withStore(async (store) => {
+        await store.commit({ events: [], streams: [], aggregates: [agg(metric("A"), T0, [1])] });
+        const head = await store.aggregateChangeHead();
+        await store.deleteAggregatesBefore(T0 + MIN);
+        assert.equal(await store.aggregateChangeHead(), head);
+        await store.commit({ events: [], streams: [], aggregates: [agg(metric("A"), T0 + 5 * MIN, [1])] });
+        assert.ok((await store.aggregateChangeHead()) > head);
+      }),
+    );
+
     // ---- alarms ----
 
     test(
@@ -1729,6 +1766,121 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           (await store.dueDeliveries(T0 + MIN, 10)).map((i) => i.id),
           ["c"],
         );
+      }),
+    );
+
+    // ---- batch claims and leases (the cluster's exactly-once and one-evaluator pieces) ----
+
+    test(
+      "commit with a claim: a claim committed before makes the batch a no-op; claims are pruned by age",
+      withStore(async (store) => {
+        await store.createLogGroup(group("/g"));
+        const m = metric("Claimed");
+        const batch = {
+          events: [ev("/g", "s", T0)],
+          streams: [stream("/g", "s", { firstEventTimestamp: T0, lastEventTimestamp: T0 })],
+          aggregates: [agg(m, T0, [1])],
+          checkpoints: [{ source: "bus", position: "1" }],
+          claim: "batch-1",
+        };
+        const first = await store.commit(batch);
+        assert.equal(first.duplicate, undefined);
+        assert.equal(typeof first.firstSeq, "number");
+        const again = await store.commit({ ...batch, checkpoints: [{ source: "bus", position: "2" }] });
+        assert.deepEqual(again, { duplicate: true }, "nothing written the second time");
+        assert.deepEqual(
+          (await store.queryAggregates(m, T0, T0 + MIN)).map((a) => a.sum),
+          [1],
+        );
+        assert.equal((await store.scanLogEvents({ logGroupName: "/g", limit: 10 })).length, 1);
+        assert.equal(await store.getCheckpoint("bus"), "1", "not even the checkpoint of the duplicate");
+        // Another claim, and no claim at all, are ordinary commits.
+        assert.equal((await store.commit({ ...batch, events: [], claim: "batch-2" })).duplicate, undefined);
+        await store.commit({ events: [], streams: [], aggregates: [agg(m, T0, [1])] });
+        assert.deepEqual(
+          (await store.queryAggregates(m, T0, T0 + MIN)).map((a) => a.sum),
+          [3],
+        );
+        // A claim that failed with its batch is not taken: the batch can be applied again.
+        await assert.rejects(
+          store.commit({ ...batch, events: [ev("/nope", "s", T0)], claim: "batch-3" }),
+          "an event of a missing group fails the batch",
+        );
+        assert.equal((await store.commit({ ...batch, events: [], claim: "batch-3" })).duplicate, undefined);
+        // Pruning: claims recorded before the cutoff go (all of them, with a cutoff in the future).
+        assert.equal(await store.deleteBatchClaimsBefore(Date.now() + 60_000), 3);
+        assert.equal(await store.deleteBatchClaimsBefore(Date.now() + 60_000), 0);
+        assert.equal((await store.commit({ ...batch, events: [], claim: "batch-1" })).duplicate, undefined);
+      }),
+    );
+
+    test(
+      "leases: one holder at a time, renewals keep the token, takeovers raise it, release frees it",
+      withStore(async (store) => {
+        const a = await store.acquireLease("evaluator", "A", T0, 5_000);
+        assert.deepEqual(a, { token: 1, expiresAt: T0 + 5_000 });
+        assert.equal(await store.acquireLease("evaluator", "B", T0 + 4_999, 5_000), undefined, "A's runs");
+        assert.deepEqual(
+          await store.acquireLease("evaluator", "A", T0 + 2_000, 5_000),
+          { token: 1, expiresAt: T0 + 7_000 },
+          "a renewal keeps the token",
+        );
+        assert.deepEqual(await store.acquireLease("other", "B", T0, 5_000), { token: 1, expiresAt: T0 + 5_000 });
+        // Expired at T0 + 7000: B takes it over with a greater token.
+        assert.deepEqual(await store.acquireLease("evaluator", "B", T0 + 7_000, 5_000), {
+          token: 2,
+          expiresAt: T0 + 12_000,
+        });
+        assert.equal(await store.acquireLease("evaluator", "A", T0 + 8_000, 5_000), undefined, "A lost it");
+        await store.releaseLease("evaluator", "A"); // not A's: nothing happens
+        assert.equal(await store.acquireLease("evaluator", "A", T0 + 8_000, 5_000), undefined);
+        await store.releaseLease("evaluator", "B");
+        assert.deepEqual(
+          await store.acquireLease("evaluator", "A", T0 + 8_000, 5_000),
+          { token: 3, expiresAt: T0 + 13_000 },
+          "free at once after a release, with a new token",
+        );
+      }),
+    );
+
+    test(
+      "setAlarmState with a fence: written with the lease's current token, refused (FencedError) otherwise",
+      withStore(async (store) => {
+        const a = metricAlarm("A");
+        await store.putAlarm(a);
+        const state = (stateValue: "OK" | "ALARM", at: number) => ({
+          stateValue,
+          stateReason: stateValue,
+          stateUpdatedTimestamp: at,
+          stateTransitionedTimestamp: at,
+        });
+        const h = (at: number) => hist("A", at, "StateUpdate", "MetricAlarm", `at ${at}`);
+        await assert.rejects(
+          store.setAlarmState("A", state("ALARM", T0 + 1), h(T0 + 1), { lease: "evaluator", token: 1 }),
+          (e: Error) => e.name === "FencedError",
+          "no lease at all",
+        );
+        const lease = await store.acquireLease("evaluator", "A", T0, 5_000);
+        await store.setAlarmState("A", state("ALARM", T0 + 2), h(T0 + 2), {
+          lease: "evaluator",
+          token: lease!.token,
+        });
+        assert.equal((await store.getAlarm("A"))?.stateValue, "ALARM");
+        await store.acquireLease("evaluator", "B", T0 + 10_000, 5_000);
+        await assert.rejects(
+          store.setAlarmState("A", state("OK", T0 + 3), h(T0 + 3), { lease: "evaluator", token: lease!.token }),
+          (e: Error) => e.name === "FencedError",
+          "deposed",
+        );
+        assert.equal((await store.getAlarm("A"))?.stateValue, "ALARM", "nothing written");
+        assert.deepEqual(
+          (await store.queryAlarmHistory({ alarmName: "A", limit: 10 })).map((x) => x.historySummary),
+          [`at ${T0 + 2}`],
+          "not even the history item",
+        );
+        // Unfenced writes (SetAlarmState on a single instance) are unaffected.
+        await store.setAlarmState("A", state("OK", T0 + 4), h(T0 + 4));
+        assert.equal((await store.getAlarm("A"))?.stateValue, "OK");
       }),
     );
 

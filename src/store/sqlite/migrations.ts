@@ -179,6 +179,51 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: "aggregate change feed",
+    sql: `
+      -- The aggregate deltas of every commit, in commit order, and which store connection wrote them: a
+      -- process (serve) adds to its in-memory metrics what OTHER processes (ingest) committed. AUTOINCREMENT
+      -- so that seq never goes back, even after old rows are pruned; writers hold the write lock for the
+      -- whole transaction, so seqs follow commit order.
+      CREATE TABLE aggregate_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        writer TEXT NOT NULL,
+        committed_at INTEGER NOT NULL,
+        series_id INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL,
+        resolution INTEGER NOT NULL,
+        unit TEXT NOT NULL,
+        sample_count REAL NOT NULL,
+        sum REAL NOT NULL,
+        min_value REAL NOT NULL,
+        max_value REAL NOT NULL,
+        sketch BLOB
+      ) STRICT;
+      CREATE INDEX aggregate_changes_time ON aggregate_changes (committed_at);
+    `,
+  },
+  {
+    version: 5,
+    name: "batch claims and leases",
+    sql: `
+      -- The bus batches already applied (CommitBatch.claim), written by the commit that applies one, so a
+      -- batch delivered twice is counted once; pruned by age (deleteBatchClaimsBefore).
+      CREATE TABLE batch_claims (
+        claim TEXT PRIMARY KEY,
+        applied_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX batch_claims_time ON batch_claims (applied_at);
+      -- Leases with fencing tokens: which instance evaluates alarms (src/cluster).
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        token INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export class SchemaError extends Error {

@@ -3,8 +3,10 @@
  * does its work in one synchronous step — a multi-statement write in one `db.transaction` — and the async
  * interface only wraps the result; no transaction ever spans an `await`.
  */
+import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import type { CommitBatch, CommitResult, Store } from "../store.js";
+import { FencedError } from "../fenced.js";
+import type { CommitBatch, CommitResult, Lease, LeaseFence, Store } from "../store.js";
 import type {
   Alarm,
   AlarmHistoryItem,
@@ -37,6 +39,9 @@ export interface SqliteStoreOptions {
   /** Tests only: the migrations to bring the file to. */
   migrations?: readonly Migration[];
 }
+
+/** How long the aggregate change log keeps a change (followers poll every second or so). */
+const CHANGE_LOG_KEPT_MS = 24 * 3600 * 1000;
 
 export class StoreClosedError extends Error {
   override name = "StoreClosedError";
@@ -159,6 +164,9 @@ export class SqliteStore implements Store {
   /** Statements by SQL text, prepared on first use and kept for the connection's life. */
   readonly #statements = new Map<string, Database.Statement>();
   readonly #commit: Database.Transaction<(batch: CommitBatch) => CommitResult>;
+  /** This connection's name in the aggregate change log: its own changes are not handed back to it. */
+  readonly #writer = randomUUID();
+  #commitsSincePrune = 0;
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -488,6 +496,14 @@ export class SqliteStore implements Store {
 
   /** The body of `commit`, inside its transaction: any throw rolls back the whole batch. */
   #commitSync(batch: CommitBatch): CommitResult {
+    // The claim first: a batch applied before writes nothing at all.
+    if (batch.claim !== undefined) {
+      const claimed = this.#run(
+        "INSERT INTO batch_claims (claim, applied_at) VALUES (@claim, @at) ON CONFLICT (claim) DO NOTHING",
+        { claim: batch.claim, at: Date.now() },
+      );
+      if (claimed.changes === 0) return { duplicate: true };
+    }
     const groupIds = new Map<string, number>();
     const groupIdOf = (name: string): number => {
       let id = groupIds.get(name);
@@ -550,6 +566,14 @@ export class SqliteStore implements Store {
 
     if (batch.aggregates.length > 0) {
       const seriesIds = new Map<string, number>();
+      // The change feed: each aggregate also goes, as it was committed, into the log other processes read.
+      const logChange = this.#stmt(
+        `INSERT INTO aggregate_changes (writer, committed_at, series_id, timestamp, resolution, unit,
+           sample_count, sum, min_value, max_value, sketch)
+         VALUES (@writer, @committedAt, @seriesId, @timestamp, @resolution, @unit, @sampleCount, @sum, @min,
+           @max, @sketch)`,
+      );
+      const committedAt = Date.now();
       const upsert = this.#stmt(
         `INSERT INTO metric_aggregates (series_id, timestamp, resolution, unit, sample_count, sum, min_value,
            max_value, sketch)
@@ -570,7 +594,7 @@ export class SqliteStore implements Store {
           seriesId = this.#seriesId(a.metric.namespace, a.metric.metricName, dims, true)!;
           seriesIds.set(key, seriesId);
         }
-        upsert.run({
+        const row = {
           seriesId,
           timestamp: a.timestamp,
           resolution: a.resolution,
@@ -580,6 +604,15 @@ export class SqliteStore implements Store {
           min: a.min,
           max: a.max,
           sketch: a.sketch ?? null,
+        };
+        upsert.run(row);
+        logChange.run({ ...row, writer: this.#writer, committedAt });
+      }
+      // The log keeps a day: a follower further behind than that reloads (see aggregateChangesSince).
+      if (++this.#commitsSincePrune >= 1000) {
+        this.#commitsSincePrune = 0;
+        this.#run("DELETE FROM aggregate_changes WHERE committed_at < @before", {
+          before: committedAt - CHANGE_LOG_KEPT_MS,
         });
       }
     }
@@ -794,6 +827,55 @@ export class SqliteStore implements Store {
       if (match) out.push({ namespace: r.namespace, metricName: r.metric_name, dimensions });
     }
     return out;
+  }
+
+  async aggregateChangeHead(): Promise<number> {
+    this.#assertOpen();
+    return (
+      this.#get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'aggregate_changes'")?.seq ?? 0
+    );
+  }
+
+  async aggregateChangesSince(
+    cursor: number,
+    limit: number,
+  ): Promise<{ changes: MetricAggregate[]; cursor: number }> {
+    const rows = this.#all<
+      AggregateRow & {
+        seq: number;
+        writer: string;
+        namespace: string;
+        metric_name: string;
+        dimensions: string;
+      }
+    >(
+      `SELECT c.seq, c.writer, c.timestamp, c.resolution, c.unit, c.sample_count, c.sum, c.min_value,
+         c.max_value, c.sketch, s.namespace, s.metric_name, s.dimensions
+       FROM aggregate_changes c JOIN metric_series s ON s.id = c.series_id
+       WHERE c.seq > @cursor ORDER BY c.seq LIMIT @limit`,
+      { cursor, limit: Math.max(0, Math.trunc(limit)) },
+    );
+    const changes: MetricAggregate[] = [];
+    for (const r of rows) {
+      if (r.writer === this.#writer) continue;
+      const a: MetricAggregate = {
+        metric: {
+          namespace: r.namespace,
+          metricName: r.metric_name,
+          dimensions: parseDimensions(r.dimensions, "aggregate_changes"),
+        },
+        timestamp: r.timestamp,
+        resolution: r.resolution as 1 | 60,
+        unit: r.unit as StandardUnit,
+        sampleCount: r.sample_count,
+        sum: r.sum,
+        min: r.min_value,
+        max: r.max_value,
+      };
+      if (r.sketch !== null) a.sketch = new Uint8Array(r.sketch);
+      changes.push(a);
+    }
+    return { changes, cursor: rows.length > 0 ? rows[rows.length - 1].seq : cursor };
   }
 
   async deleteAggregatesBefore(timestamp: number): Promise<number> {
@@ -1109,9 +1191,44 @@ export class SqliteStore implements Store {
     return row?.n ?? 0;
   }
 
+  async deleteBatchClaimsBefore(timestamp: number): Promise<number> {
+    return this.#run("DELETE FROM batch_claims WHERE applied_at < @timestamp", { timestamp }).changes;
+  }
+
+  async acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<Lease | undefined> {
+    // One statement: a free, expired or own lease is taken; a new holder's token is one more than the last.
+    const row = this.#get<{ token: number; expires_at: number }>(
+      `INSERT INTO leases (name, holder, token, expires_at) VALUES (@name, @holder, 1, @until)
+       ON CONFLICT (name) DO UPDATE SET
+         token = CASE WHEN leases.holder = excluded.holder THEN leases.token ELSE leases.token + 1 END,
+         holder = excluded.holder,
+         expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= @now
+       RETURNING token, expires_at`,
+      { name, holder, now, until: now + ttlMs },
+    );
+    return row && { token: row.token, expiresAt: row.expires_at };
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.#run("UPDATE leases SET expires_at = 0 WHERE name = @name AND holder = @holder", { name, holder });
+  }
+
   /** Nothing is written when the alarm does not exist (it was deleted while being evaluated). */
-  async setAlarmState(name: string, state: AlarmState, history: AlarmHistoryItem): Promise<void> {
+  async setAlarmState(
+    name: string,
+    state: AlarmState,
+    history: AlarmHistoryItem,
+    fence?: LeaseFence,
+  ): Promise<void> {
     this.#tx(() => {
+      if (fence !== undefined) {
+        const lease = this.#get<{ token: number }>("SELECT token FROM leases WHERE name = @name", {
+          name: fence.lease,
+        });
+        if (lease?.token !== fence.token)
+          throw new FencedError(`lease ${fence.lease} is no longer held with token ${fence.token}`);
+      }
       const row = this.#get<{ name: string; body: string }>(
         "SELECT name, body FROM alarms WHERE name = @name",
         {
