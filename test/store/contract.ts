@@ -1825,7 +1825,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           { token: 1, expiresAt: T0 + 7_000 },
           "a renewal keeps the token",
         );
-        assert.deepEqual(await store.acquireLease("other", "B", T0, 5_000), { token: 1, expiresAt: T0 + 5_000 });
+        assert.deepEqual(await store.acquireLease("other", "B", T0, 5_000), {
+          token: 1,
+          expiresAt: T0 + 5_000,
+        });
         // Expired at T0 + 7000: B takes it over with a greater token.
         assert.deepEqual(await store.acquireLease("evaluator", "B", T0 + 7_000, 5_000), {
           token: 2,
@@ -1868,7 +1871,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal((await store.getAlarm("A"))?.stateValue, "ALARM");
         await store.acquireLease("evaluator", "B", T0 + 10_000, 5_000);
         await assert.rejects(
-          store.setAlarmState("A", state("OK", T0 + 3), h(T0 + 3), { lease: "evaluator", token: lease!.token }),
+          store.setAlarmState("A", state("OK", T0 + 3), h(T0 + 3), {
+            lease: "evaluator",
+            token: lease!.token,
+          }),
           (e: Error) => e.name === "FencedError",
           "deposed",
         );
