@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type AuthConfig, handleAwsRequest, registerAwsApi, routeInputOf, sendReply } from "../api/index.js";
 import { type ConsoleOptions, DEFAULT_BASE_PATH, registerConsole } from "../console/index.js";
+import { type IngestRouteOptions, registerIngestRoutes } from "./ingest-route.js";
 import { registerMetricsRoute } from "./metrics.js";
 import type { OpenedServerContext } from "./open-context.js";
 import { registerSnsLinks } from "./sns-links.js";
@@ -12,12 +13,14 @@ export interface FacesOptions {
   now?: () => number;
   /** The web console (pages under /console/, where a bare `GET /` leads); left out when undefined. */
   console?: ConsoleOptions;
+  /** `POST /ingest` (CloudTrail JSON, JSON lines, gzip): its bearer token and default log group. */
+  ingest?: IngestRouteOptions;
 }
 
 /**
  * Everything `trailwatch serve` answers on its one port, mounted the same way in serve and in tests:
- * /health (buildHttpServer), /metrics, the SNS links and signing certificate, and the AWS APIs (POST, and
- * query-protocol GETs with an Action other than the two unsigned links), and the console.
+ * /health (buildHttpServer), /metrics, the SNS links and signing certificate, the AWS APIs (POST, and
+ * query-protocol GETs with an Action other than the two unsigned links), POST /ingest, and the console.
  */
 export async function mountFaces(
   app: FastifyInstance,
@@ -39,5 +42,6 @@ export async function mountFaces(
       sendReply(reply, await handleAwsRequest(routeInputOf(req), ctx, handleOptions)),
   });
   registerAwsApi(app, ctx, handleOptions);
+  registerIngestRoutes(app, ctx, options.ingest ?? {});
   if (options.console) await registerConsole(app, ctx, options.console);
 }
