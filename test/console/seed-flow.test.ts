@@ -52,8 +52,9 @@ const SEED = [
 const TOPIC = "security-alerts";
 const EMAIL = "security-team@example.test";
 
-// CI installs Debian's chromium (.ci/run); elsewhere, say plainly why the browser walk did not run.
-const noBrowser = existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: apt-get install -y chromium`;
+// CI installs Debian's chromium (.ci/run) and must run the walk; elsewhere, say plainly why it did not run.
+const noBrowser =
+  existsSync(CHROMIUM) || process.env.CI === "true" ? false : `no ${CHROMIUM}: apt-get install -y chromium`;
 
 const shotsDir = process.env.TRAILWATCH_SCREENSHOTS
   ? resolve(process.env.TRAILWATCH_SCREENSHOTS)
