@@ -737,7 +737,12 @@ function suite(): void {
 
     test("kill -9 of a writer at random moments leaves every committed batch whole and nothing else", async (t) => {
       const schema = newSchema("crash");
-      const writer = writerScript(DB_URL, schema);
+      // The writer's connections carry a name, so that the test can wait for their server-side backends: a
+      // backend outlives its killed client for a moment and may still commit a COMMIT it had already read.
+      const appName = `trailwatch-crash-${schema}`;
+      const writerUrl = new URL(DB_URL);
+      writerUrl.searchParams.set("application_name", appName);
+      const writer = writerScript(writerUrl.toString(), schema);
       const rounds = 8;
       let previous = 0;
       let progressed = 0;
@@ -768,6 +773,16 @@ function suite(): void {
         child.kill("SIGKILL");
         const { signal } = await exited;
         assert.equal(signal, "SIGKILL", `the writer was still running when killed: ${stderr}`);
+        for (let waited = 0; ; waited += 50) {
+          const live = await scalar(
+            schema,
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+            [appName],
+          );
+          if (live === "0") break;
+          assert.ok(waited < 15_000, "the killed writer's backends end");
+          await new Promise((r) => setTimeout(r, 50));
+        }
 
         const store = await openPostgresStore({ connectionString: DB_URL, schema, mergeSketch: addCounts });
         try {
