@@ -16,6 +16,7 @@ const FILES: Record<string, () => Promise<{ run: Scenario }>> = {
   alarms: () => import("./alarms.js"),
   ingest: () => import("./ingest.js"),
   latency: () => import("./latency.js"),
+  cluster: () => import("./cluster.js"),
 };
 
 const USAGE = `usage: npm run bench -- [file | file/scenario ...] [--events N] [--reps N] [--distinct N]

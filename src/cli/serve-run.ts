@@ -3,7 +3,11 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { type AuthConfig, authStartupError, loadAuthConfig } from "../api/index.js";
+import { type Cluster, startCluster } from "../cluster/cluster.js";
+import { runsSources } from "../cluster/role.js";
+import { openServeStore, type ServeStore, ServeStoreUsageError } from "../cluster/serve-store.js";
 import { consoleOptionsFromEnv, DEFAULT_BASE_PATH } from "../console/index.js";
+import { AggregateFollower } from "../engine/aggregate-follower.js";
 import { systemClock } from "../engine/clock.js";
 import { installPack } from "../engine/install-pack.js";
 import { applyRetention } from "../engine/retention.js";
@@ -18,7 +22,6 @@ import { ensureNotificationList } from "../server/notification-list.js";
 import { openServerContext } from "../server/open-context.js";
 import { startScheduler } from "../server/scheduler.js";
 import { watchFolder } from "../server/watch-folder.js";
-import { openSqliteStore } from "../store/sqlite/index.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
 import { identityFromEnv, STORE_FILE } from "./open-engine.js";
 
@@ -36,6 +39,9 @@ export async function runServe(options: {
   notifyEmail?: string[];
   notifyTopic?: string;
   notifyRecovery?: boolean;
+  store?: string;
+  bus?: string;
+  role?: string;
 }): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -62,7 +68,15 @@ export async function runServe(options: {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const { mergeSketch } = await import("../metrics/sketch-codec.js");
-  const store = await openSqliteStore({ path: join(dataDir, STORE_FILE), mergeSketch });
+  let opened: ServeStore;
+  try {
+    opened = await openServeStore({ ...options, dataDir, storeFile: STORE_FILE, mergeSketch });
+  } catch (e) {
+    if (!(e instanceof ServeStoreUsageError)) throw e;
+    throw new CliExit(ExitCode.usage, `trailwatch serve: ${e.message}\n`);
+  }
+  const { store } = opened;
+  let cluster: Cluster | undefined;
   const ctx = await openServerContext({
     store,
     clock: systemClock,
@@ -72,6 +86,8 @@ export async function runServe(options: {
     loopbackOnly,
     signingDir: dataDir,
     mailer,
+    // A cluster instance evaluates and sends only while it holds the evaluator lease (src/cluster).
+    ...(opened.cluster ? { evaluator: false, isEvaluator: () => cluster?.isEvaluator() ?? false } : {}),
     alarmUrl: (alarm) =>
       `${publicUrl.replace(/\/+$/, "")}${DEFAULT_BASE_PATH}/alarms/detail?name=${encodeURIComponent(alarm.alarmName)}`,
     ...(process.env.TRAILWATCH_OUTBOX_LEASE_MS
@@ -113,17 +129,39 @@ export async function runServe(options: {
     logger.info(list, "notification list ready (new addresses must confirm from the mail they receive)");
   }
   const logGroupName = pack.logGroups[0]?.logGroupName ?? "CloudTrail/DefaultLogGroup";
+  // Before the server listens: from the first request on, accepted events go to the bus.
+  if (opened.cluster) cluster = await startCluster({ ctx, ...opened.cluster, logger });
   const app = buildHttpServer(engine, logger);
-  await mountFaces(app, ctx, { auth, console: consoleOptionsFromEnv() });
+  await mountFaces(app, ctx, {
+    auth,
+    console: consoleOptionsFromEnv(),
+    ingest: { token: process.env.TRAILWATCH_INGEST_TOKEN, logGroupName },
+  });
   await app.listen({ host: options.host, port });
-  const scheduler = startScheduler(engine, (e) => logger.error({ err: e }, "scheduled evaluation failed"));
+  const scheduler = cluster
+    ? { stop() {} } // the evaluator lease runs the scheduler
+    : startScheduler(engine, (e) => logger.error({ err: e }, "scheduled evaluation failed"));
+  // Alone on SQLite, aggregates other processes commit (`trailwatch ingest` while serve runs) reach the
+  // alarms through the store's change feed; in a cluster the evaluator lease runs the follower.
+  const follower = cluster
+    ? undefined
+    : await AggregateFollower.start(engine, {
+        onError: (e) => logger.error({ err: e }, "following the aggregate change feed failed"),
+      });
   const expired = setInterval(() => {
     ctx.topics.deleteExpiredPending().catch((e) => logger.error({ err: e }, "expiring subscriptions failed"));
   }, 3_600_000);
   expired.unref();
   const folder = options.watch ?? join(dataDir, "inbox");
-  const watcher = watchFolder({ engine, folder, logGroupName, logger });
-  logger.info({ dataDir, watch: folder, pack: pack.name, publicUrl }, "trailwatch is running");
+  // A worker-only cluster instance runs no event sources (--role).
+  const watcher =
+    cluster && !runsSources(cluster.role)
+      ? { stop() {} }
+      : watchFolder({ engine, folder, logGroupName, logger });
+  logger.info(
+    { dataDir, store: opened.where, role: cluster?.role, watch: folder, pack: pack.name, publicUrl },
+    "trailwatch is running",
+  );
 
   if (options.sample) {
     // Real records, moved in time so that they happened just now: the alarms' current window sees them.
@@ -162,9 +200,12 @@ export async function runServe(options: {
     clearInterval(retention);
     clearInterval(expired);
     scheduler.stop();
+    follower?.stop();
     watcher.stop();
     await app.close();
+    await cluster?.stop();
     await ctx.close();
+    await opened.cluster?.stores.close();
     await mailer.close();
     process.exit(0);
   };

@@ -11,6 +11,9 @@ interface ServeOptions {
   notifyEmail: string[];
   notifyTopic: string;
   notifyRecovery?: boolean;
+  store?: string;
+  bus?: string;
+  role: string;
 }
 
 const listFromEnv = (name: string) =>
@@ -59,6 +62,21 @@ export function registerServeCommand(program: Command): void {
     .option(
       "--notify-recovery",
       "also notify the list when an alarm leaves ALARM (to OK or INSUFFICIENT_DATA)",
+    )
+    .option(
+      "--store <url>",
+      "postgres://… to run as one of several instances on one PostgreSQL store (also TRAILWATCH_STORE; default: SQLite in --data-dir); ?schema=NAME picks the schema",
+      process.env.TRAILWATCH_STORE,
+    )
+    .option(
+      "--bus <url>",
+      "nats://host:port of the NATS JetStream bus the instances share (also TRAILWATCH_BUS; needs --store postgres://…)",
+      process.env.TRAILWATCH_BUS,
+    )
+    .option(
+      "--role <role>",
+      "with --bus: ingest (accept and publish), worker (apply from the bus) or all (also TRAILWATCH_ROLE)",
+      process.env.TRAILWATCH_ROLE ?? "all",
     )
     .action(async (options: ServeOptions) => {
       const { runServe } = await import("./serve-run.js");

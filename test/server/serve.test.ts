@@ -93,6 +93,47 @@ describe("trailwatch serve", () => {
     assert.ok(Date.now() - started < 10000);
   });
 
+  test("`trailwatch ingest` into serve's data directory, from another process, reaches serve's alarms", async () => {
+    const record = {
+      eventVersion: "1.08",
+      userIdentity: {
+        type: "AssumedRole",
+        arn: "arn:aws:sts::123456789012:assumed-role/ops/mallory",
+        sessionContext: { attributes: { mfaAuthenticated: "false" } },
+      },
+      eventTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      eventSource: "cloudtrail.amazonaws.com",
+      eventName: "StopLogging",
+      awsRegion: "us-east-1",
+      sourceIPAddress: "203.0.113.9",
+      eventID: "ingest-while-serving",
+      recipientAccountId: "123456789012",
+    };
+    const API_ALARM = "alarm API activity without MFA: INSUFFICIENT_DATA -> ALARM";
+    assert.ok(!lines.some((l) => l.includes(API_ALARM)), "the alarm had not fired before");
+    const file = join(dir, "stop-logging.json");
+    writeFileSync(file, JSON.stringify({ Records: [record] }));
+    const ingest = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "ingest", "--data-dir", dir, "--json", file],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    ingest.stdout?.on("data", (d) => {
+      out += d;
+    });
+    ingest.stderr?.on("data", (d) => {
+      out += d;
+    });
+    const code = await new Promise<number | null>((r) => ingest.on("exit", (c) => r(c)));
+    assert.equal(code, 0, out);
+    await waitForLine(
+      lines,
+      (l) => l.includes("alarm API activity without MFA: INSUFFICIENT_DATA -> ALARM"),
+      15000,
+    );
+  });
+
   test("one port serves the console, the AWS APIs and /metrics", async () => {
     const root = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
     assert.equal(root.status, 303);
