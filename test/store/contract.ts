@@ -1903,5 +1903,57 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.listTopics({ limit: 1 }));
       await assert.rejects(store.getSubscription("arn:aws:sns:us-east-1:123456789012:t:x"));
     });
+
+    // ---- atomicity ----
+
+    test(
+      "an alarm change and its history item are one transaction",
+      withStore(async (store) => {
+        const alarm = {
+          alarmType: "CompositeAlarm" as const,
+          alarmName: "A",
+          alarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:A",
+          actionsEnabled: true,
+          okActions: [],
+          alarmActions: [],
+          insufficientDataActions: [],
+          alarmRule: "TRUE",
+          tags: {},
+          stateValue: "OK" as const,
+          stateReason: "r",
+          stateUpdatedTimestamp: 1,
+          stateTransitionedTimestamp: 1,
+          alarmConfigurationUpdatedTimestamp: 1,
+        };
+        const good = {
+          alarmName: "A",
+          alarmType: "CompositeAlarm" as const,
+          timestamp: 1,
+          historyItemType: "ConfigurationUpdate" as const,
+          historySummary: "created",
+          historyData: "{}",
+        };
+        // A history item the database refuses (NOT NULL) takes the alarm change down with it.
+        const bad = { ...good, historySummary: null as unknown as string };
+        await assert.rejects(store.putAlarm(alarm, bad));
+        assert.equal(await store.getAlarm("A"), undefined);
+        await store.putAlarm(alarm, good);
+        const state = {
+          stateValue: "ALARM" as const,
+          stateReason: "x",
+          stateUpdatedTimestamp: 2,
+          stateTransitionedTimestamp: 2,
+        };
+        await assert.rejects(store.setAlarmState("A", state, bad));
+        assert.equal((await store.getAlarm("A"))?.stateValue, "OK");
+        await assert.rejects(store.deleteAlarm("A", bad));
+        assert.ok(await store.getAlarm("A"));
+        await assert.rejects(store.appendAlarmHistory([{ ...good, historySummary: "kept?" }, bad]));
+        assert.deepEqual(
+          (await store.queryAlarmHistory({ alarmName: "A", limit: 10 })).map((h) => h.historySummary),
+          ["created"],
+        );
+      }),
+    );
   });
 }

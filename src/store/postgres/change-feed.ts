@@ -6,8 +6,8 @@
  * that has seen seq C will find everything committed later after C.
  */
 import type pg from "pg";
+import { type AggregateRow, parseDimensions } from "../rows.js";
 import type { MetricAggregate, StandardUnit } from "../types.js";
-import { type AggregateRow, parseDimensions } from "./rows.js";
 
 /** How long the log keeps a change (followers poll every second or so; one further behind reloads). */
 export const CHANGE_LOG_KEPT_MS = 24 * 3600 * 1000;

@@ -15,10 +15,10 @@
  *   CONFLICT DO UPDATE may not touch the same row twice.
  */
 import type pg from "pg";
+import { canonicalDimensions } from "../rows.js";
 import type { CommitBatch, CommitResult } from "../store.js";
 import type { LogStream, MetricAggregate } from "../types.js";
 import { logChanges } from "./change-feed.js";
-import { canonicalDimensions } from "./rows.js";
 
 export type MergeSketch = (a: Uint8Array, b: Uint8Array) => Uint8Array;
 

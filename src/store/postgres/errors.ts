@@ -1,18 +1,2 @@
-/**
- * The PostgreSQL store's errors. Same names and meanings as the SQLite store's (src/store/sqlite), so that
- * callers can tell them apart by `name` whichever store they run on.
- */
-
-export class StoreClosedError extends Error {
-  override name = "StoreClosedError";
-}
-
-/** A JSON column that does not parse (or has the wrong shape): the row was changed outside trailwatch. */
-export class CorruptRowError extends Error {
-  override name = "CorruptRowError";
-}
-
-/** The database's schema cannot be used: another program's tables, a newer trailwatch's, a failed migration. */
-export class SchemaError extends Error {
-  override name = "SchemaError";
-}
+/** The PostgreSQL store's errors are the stores' shared ones (src/store/errors.ts). */
+export { CorruptRowError, SchemaError, StoreClosedError } from "../errors.js";

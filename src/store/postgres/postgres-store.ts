@@ -7,6 +7,29 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { FencedError } from "../fenced.js";
+import {
+  type AggregateRow,
+  type AttemptRow,
+  canonicalDimensions,
+  type EventRow,
+  type FilterRow,
+  type GroupRow,
+  type HistoryRow,
+  type OutboxRow,
+  parseAlarm,
+  parseDimensions,
+  type StreamRow,
+  type SubscriptionRow,
+  type TopicRow,
+  toAttempt,
+  toEvent,
+  toLogGroup,
+  toLogStream,
+  toMetricFilter,
+  toOutboxItem,
+  toSubscription,
+  toTopic,
+} from "../rows.js";
 import type { CommitBatch, CommitResult, Lease, LeaseFence, Store } from "../store.js";
 import type {
   Alarm,
@@ -31,29 +54,6 @@ import { commitBatch, type MergeSketch } from "./commit.js";
 import { checkSchemaName, createPool, transaction } from "./connection.js";
 import { SchemaError, StoreClosedError } from "./errors.js";
 import { MIGRATIONS, type Migration, migrate } from "./migrations.js";
-import {
-  type AggregateRow,
-  type AttemptRow,
-  canonicalDimensions,
-  type EventRow,
-  type FilterRow,
-  type GroupRow,
-  type HistoryRow,
-  type OutboxRow,
-  parseAlarm,
-  parseDimensions,
-  type StreamRow,
-  type SubscriptionRow,
-  type TopicRow,
-  toAttempt,
-  toEvent,
-  toLogGroup,
-  toLogStream,
-  toMetricFilter,
-  toOutboxItem,
-  toSubscription,
-  toTopic,
-} from "./rows.js";
 import { Params, startsWith, whereClause } from "./sql.js";
 
 export interface PostgresStoreOptions {

@@ -1,3 +1,4 @@
+export { CorruptRowError, StoreClosedError } from "../errors.js";
 export {
   APPLICATION_ID,
   MIGRATIONS,
@@ -6,10 +7,4 @@ export {
   SchemaError,
   schemaVersion,
 } from "./migrations.js";
-export {
-  CorruptRowError,
-  openSqliteStore,
-  SqliteStore,
-  type SqliteStoreOptions,
-  StoreClosedError,
-} from "./sqlite-store.js";
+export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";

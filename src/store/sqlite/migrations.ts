@@ -4,7 +4,9 @@
  * recorded migration is beyond what this code knows is refused (an older trailwatch must not write a
  * schema it does not understand). Append new migrations at the end; never edit a released one.
  */
+
 import type Database from "better-sqlite3";
+import { SchemaError } from "../errors.js";
 
 export interface Migration {
   version: number;
@@ -226,9 +228,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export class SchemaError extends Error {
-  override name = "SchemaError";
-}
+export { SchemaError };
 
 /** The newest migration recorded in the file (0 for a new file). */
 export function schemaVersion(db: Database.Database): number {

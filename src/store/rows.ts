@@ -1,8 +1,11 @@
 /**
- * Rows as the PostgreSQL store reads them, and their conversion to the store's records. JSON columns are
+ * Rows as the SQL stores (SQLite and PostgreSQL) read them, and their conversion to the store's records.
+ * SQLite hands booleans back as 0/1 and PostgreSQL as booleans; both are accepted. JSON columns are
  * checked for shape, so that a row edited outside trailwatch fails loudly (CorruptRowError) rather than
  * handing the engine something that is not what its type says.
  */
+
+import { CorruptRowError } from "./errors.js";
 import type {
   Alarm,
   DeliveryAttempt,
@@ -16,8 +19,7 @@ import type {
   Subscription,
   SubscriptionProtocol,
   Topic,
-} from "../types.js";
-import { CorruptRowError } from "./errors.js";
+} from "./types.js";
 
 export interface GroupRow {
   id: number;
@@ -81,7 +83,7 @@ export interface SubscriptionRow {
   protocol: string;
   endpoint: string;
   owner: string;
-  pending_confirmation: boolean;
+  pending_confirmation: boolean | number;
   confirmation_token: string | null;
   token_expires: number | null;
   unsubscribe_token: string;
@@ -105,7 +107,7 @@ export interface AttemptRow {
   item_id: string;
   attempt: number;
   at: number;
-  ok: boolean;
+  ok: boolean | number;
   error: string | null;
 }
 
@@ -233,7 +235,7 @@ export function toSubscription(r: SubscriptionRow): Subscription {
     protocol: r.protocol as SubscriptionProtocol,
     endpoint: r.endpoint,
     owner: r.owner,
-    pendingConfirmation: r.pending_confirmation,
+    pendingConfirmation: r.pending_confirmation === true || r.pending_confirmation === 1,
     unsubscribeToken: r.unsubscribe_token,
     attributes: parseStringRecord(r.attributes, `${where} attributes`),
     createdAt: r.created_at,
@@ -267,7 +269,12 @@ export function toOutboxItem(r: OutboxRow): OutboxItem {
 }
 
 export function toAttempt(r: AttemptRow): DeliveryAttempt {
-  const a: DeliveryAttempt = { itemId: r.item_id, attempt: r.attempt, at: r.at, ok: r.ok };
+  const a: DeliveryAttempt = {
+    itemId: r.item_id,
+    attempt: r.attempt,
+    at: r.at,
+    ok: r.ok === true || r.ok === 1,
+  };
   if (r.error !== null) a.error = r.error;
   return a;
 }
