@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { type AuthConfig, authStartupError, loadAuthConfig } from "../api/index.js";
 import { type Cluster, startCluster } from "../cluster/cluster.js";
+import { RelayedEventRefs } from "../cluster/event-refs-relay.js";
 import { runsSources } from "../cluster/role.js";
 import { openServeStore, type ServeStore, ServeStoreUsageError } from "../cluster/serve-store.js";
 import { consoleOptionsFromEnv, DEFAULT_BASE_PATH } from "../console/index.js";
@@ -87,7 +88,14 @@ export async function runServe(options: {
     signingDir: dataDir,
     mailer,
     // A cluster instance evaluates and sends only while it holds the evaluator lease (src/cluster).
-    ...(opened.cluster ? { evaluator: false, isEvaluator: () => cluster?.isEvaluator() ?? false } : {}),
+    // It also relays its workers' "who did it" summaries to the evaluator (src/cluster/event-refs-relay.ts).
+    ...(opened.cluster
+      ? {
+          evaluator: false,
+          isEvaluator: () => cluster?.isEvaluator() ?? false,
+          eventRefs: new RelayedEventRefs(),
+        }
+      : {}),
     alarmUrl: (alarm) =>
       `${publicUrl.replace(/\/+$/, "")}${DEFAULT_BASE_PATH}/alarms/detail?name=${encodeURIComponent(alarm.alarmName)}`,
     ...(process.env.TRAILWATCH_OUTBOX_LEASE_MS
@@ -130,7 +138,15 @@ export async function runServe(options: {
   }
   const logGroupName = pack.logGroups[0]?.logGroupName ?? "CloudTrail/DefaultLogGroup";
   // Before the server listens: from the first request on, accepted events go to the bus.
-  if (opened.cluster) cluster = await startCluster({ ctx, ...opened.cluster, logger });
+  if (opened.cluster)
+    cluster = await startCluster({
+      ctx,
+      ...opened.cluster,
+      logger,
+      ...(process.env.TRAILWATCH_CONFIG_RECONCILE_MS
+        ? { reconcileMs: Number(process.env.TRAILWATCH_CONFIG_RECONCILE_MS) }
+        : {}),
+    });
   const app = buildHttpServer(engine, logger);
   await mountFaces(app, ctx, {
     auth,

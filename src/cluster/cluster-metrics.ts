@@ -6,14 +6,25 @@
  * metrics (src/server/metrics.ts).
  */
 import { Counter, Gauge, type Registry } from "prom-client";
+import type { AlarmWrites } from "./alarm-writes.js";
 import type { BusSink } from "./bus-sink.js";
 import type { BusWorker } from "./bus-worker.js";
+import type { ConfigSync } from "./config-sync.js";
 import type { LeaseElector } from "./evaluator-lease.js";
+import type { EventRefsRelay } from "./event-refs-relay.js";
 import { type Bus, busLag } from "./jetstream.js";
 
 export function registerClusterMetrics(
   registry: Registry,
-  parts: { bus: Bus; sink?: BusSink; worker?: BusWorker; elector: LeaseElector },
+  parts: {
+    bus: Bus;
+    sink?: BusSink;
+    worker?: BusWorker;
+    elector: LeaseElector;
+    config?: ConfigSync;
+    alarmWrites?: AlarmWrites;
+    relay?: EventRefsRelay;
+  },
 ): void {
   const counter = (name: string, help: string, read: () => number) =>
     new Counter({
@@ -25,7 +36,60 @@ export function registerClusterMetrics(
         this.inc(read());
       },
     });
-  const { sink, worker, elector } = parts;
+  const { sink, worker, elector, config, alarmWrites, relay } = parts;
+  if (config) {
+    const c = config.counters;
+    counter(
+      "trailwatch_config_hints_sent_total",
+      "Configuration changes this instance announced to the others.",
+      () => c.sent,
+    );
+    counter(
+      "trailwatch_config_hints_received_total",
+      "Configuration change announcements received from other instances.",
+      () => c.received,
+    );
+    counter(
+      "trailwatch_config_reconciles_total",
+      "Full re-reads of alarms and metric filters (periodic, or asked for by a starting instance).",
+      () => c.reconciles,
+    );
+    counter(
+      "trailwatch_config_changes_applied_total",
+      "Alarms and log groups whose in-memory configuration changed from the store (hints and reconciles).",
+      () => c.changed,
+    );
+  }
+  if (alarmWrites) {
+    counter(
+      "trailwatch_alarm_writes_forwarded_total",
+      "Alarm writes this instance forwarded to the evaluator.",
+      () => alarmWrites.counters.forwarded,
+    );
+    counter(
+      "trailwatch_alarm_writes_answered_total",
+      "Forwarded alarm writes this instance ran as the evaluator.",
+      () => alarmWrites.counters.answered,
+    );
+  }
+  if (relay) {
+    const r = relay.counters;
+    counter(
+      "trailwatch_event_refs_relayed_buckets_total",
+      "Series-minute buckets of event summaries this instance's worker relayed.",
+      () => r.sentBuckets,
+    );
+    counter(
+      "trailwatch_event_refs_received_buckets_total",
+      "Series-minute buckets of event summaries received from other instances' workers.",
+      () => r.receivedBuckets,
+    );
+    counter(
+      "trailwatch_event_refs_dropped_events_total",
+      "Matching events whose summaries could not be relayed (queue full or NATS unreachable).",
+      () => r.droppedEvents,
+    );
+  }
   if (sink) {
     counter(
       "trailwatch_bus_published_batches_total",

@@ -7,9 +7,9 @@
  *   const ctx = await openServerContext({ store: stores.engineStore, evaluator: false, ... });
  *   const cluster = await startCluster({ ctx, stores, bus: parseBusUrl(url), role, logger });
  *
- * Limits: metric filters and alarms created or changed through one instance reach the others' memory only
- * when they restart (the evaluator re-reads alarm states, not new alarms, on election); the "who did it"
- * events of a notification are those the evaluator's own worker applied.
+ * Configuration changes reach every instance's memory within a moment (config-sync), alarm writes made
+ * anywhere run on the evaluator (alarm-writes), and workers relay the "who did it" summaries of what they
+ * apply to the evaluator (event-refs-relay) — all three over core NATS subjects beside the stream.
  */
 
 import { randomBytes } from "node:crypto";
@@ -18,12 +18,15 @@ import type { Logger } from "pino";
 import type { OpenedServerContext } from "../server/open-context.js";
 import { openPostgresStore, type PostgresStore } from "../store/postgres/index.js";
 import type { Store } from "../store/store.js";
+import { AlarmWrites } from "./alarm-writes.js";
 import { BusSink } from "./bus-sink.js";
 import type { BusConfig } from "./bus-url.js";
 import { BusWorker } from "./bus-worker.js";
 import { registerClusterMetrics } from "./cluster-metrics.js";
+import { ConfigSync } from "./config-sync.js";
 import { EvaluatorDuties } from "./evaluator-duties.js";
 import { LeaseElector } from "./evaluator-lease.js";
+import { EventRefsRelay, RelayedEventRefs } from "./event-refs-relay.js";
 import { fencedStore } from "./fenced-store.js";
 import { type Bus, openBus } from "./jetstream.js";
 import { applies, type Role } from "./role.js";
@@ -70,6 +73,8 @@ export interface ClusterOptions {
   logger: Logger;
   lease?: { ttlMs?: number; renewMs?: number };
   workerConcurrency?: number;
+  /** Full configuration reconcile period (default 30 s; TRAILWATCH_CONFIG_RECONCILE_MS for serve). */
+  reconcileMs?: number;
 }
 
 export interface Cluster {
@@ -79,6 +84,10 @@ export interface Cluster {
   readonly sink: BusSink;
   readonly worker: BusWorker | undefined;
   readonly elector: LeaseElector;
+  readonly config: ConfigSync;
+  readonly alarmWrites: AlarmWrites;
+  /** Present when the engine keeps its event refs in a RelayedEventRefs (serve passes one). */
+  readonly relay: EventRefsRelay | undefined;
   isEvaluator(): boolean;
   /** Stops ingesting to the bus, the worker (letting batches in flight finish) and the evaluator role. */
   stop(): Promise<void>;
@@ -104,6 +113,32 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
           logger.error({ err, ...context }, "could not apply a bus batch; it will come back"),
       })
     : undefined;
+  const config = new ConfigSync({
+    bus,
+    engine,
+    holder,
+    ...(o.reconcileMs ? { reconcileMs: o.reconcileMs } : {}),
+    onError: (err, what) => logger.error({ err }, what),
+  });
+  const alarmWrites = new AlarmWrites({
+    bus,
+    engine,
+    // The elector is made below; this is only called once requests flow.
+    isEvaluator: () => elector.isLeader,
+    onError: (err, what) => logger.error({ err }, what),
+  });
+  const relay =
+    engine.eventRefs instanceof RelayedEventRefs
+      ? new EventRefsRelay({
+          bus,
+          refs: engine.eventRefs,
+          holder,
+          publish: worker !== undefined,
+          // What the evaluator's scheduler drops (Engine.tick), for the instances that do not evaluate.
+          horizon: () => engine.clock.now() - engine.alarms.longestRangeMs() - 3_600_000,
+          onError: (err, what) => logger.warn({ err }, what),
+        })
+      : undefined;
   const duties = new EvaluatorDuties({
     ctx,
     onError: (err, what) => logger.error({ err }, what),
@@ -119,9 +154,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       o.stores.fence.token = token;
       logger.warn({ holder, token }, "this instance is now the evaluator");
       await duties.start();
+      alarmWrites.answer();
     },
     async onDeposed(reason) {
       logger.warn({ holder, reason }, "this instance is no longer the evaluator");
+      await alarmWrites.stopAnswering();
       await duties.stop();
     },
     onError: (err) => logger.error({ err }, "evaluator lease round failed"),
@@ -131,7 +168,14 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     sink,
     ...(worker ? { worker } : {}),
     elector,
+    config,
+    alarmWrites,
+    ...(relay ? { relay } : {}),
   });
+  // Listening before anything is applied or elected: no change and no relayed summary is missed.
+  relay?.start();
+  config.start();
+  engine.cloudwatch.routeAlarmWrites(alarmWrites.route);
   if (worker) await worker.start();
   elector.start();
   logger.info(
@@ -145,10 +189,16 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     sink,
     worker,
     elector,
+    config,
+    alarmWrites,
+    relay,
     isEvaluator: () => elector.isLeader,
     async stop() {
       await elector.stop();
       await worker?.stop();
+      engine.cloudwatch.routeAlarmWrites(undefined);
+      await config.stop();
+      relay?.stop();
       await bus.close();
     },
   };

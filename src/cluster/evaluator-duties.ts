@@ -4,7 +4,7 @@
  * following the other instances' aggregates into the in-memory index, the notification outbox, and the
  * hourly pruning of old batch claims.
  *
- * Start order matters: the alarms' states are re-read first (the previous evaluator wrote them), then the
+ * Start order matters: the alarms (states and configuration) are re-read first (the previous evaluator wrote them), then the
  * index is rebuilt from the store (AggregateFollower.start), and only then does evaluation resume — an
  * evaluation over an empty index would move alarms out of ALARM. Transitions the previous evaluator stored
  * but never queued are re-dispatched (their notification ids are derived from the transition, so those it
@@ -36,7 +36,8 @@ export class EvaluatorDuties {
 
   async start(): Promise<void> {
     const { engine, notifications, outbox } = this.o.ctx;
-    await engine.alarms.load();
+    // New, changed and deleted alarms too: a hint this instance missed is made up for here.
+    await engine.alarms.refresh();
     this.#follower = await AggregateFollower.start(engine, {
       intervalMs: this.o.followIntervalMs ?? 500,
       onError: (err) => this.o.onError(err, "following the aggregate change feed failed"),

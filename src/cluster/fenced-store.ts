@@ -3,7 +3,8 @@
  * this instance's evaluator fencing token, so the store refuses it (FencedError) once another instance has
  * taken the lease. The token is the latest this instance ever held — kept after it steps down, so a write
  * already under way when it lost the lease is refused too. An instance that never led holds token 0, which
- * no lease has: alarm states are written by the evaluator only (SetAlarmState on another instance fails).
+ * no lease has: alarm states are written by the evaluator only (alarm writes made through another instance
+ * are forwarded to the evaluator: alarm-writes.ts).
  */
 import type { Store } from "../store/store.js";
 import { EVALUATOR_LEASE } from "./evaluator-lease.js";

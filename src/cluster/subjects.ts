@@ -10,3 +10,14 @@ export function subjectOf(prefix: string, logGroupName: string): string {
 export function allSubjects(prefix: string): string {
   return `${prefix}.*`;
 }
+
+/** What the instances tell each other outside the stream (config-sync, alarm-writes, event-refs-relay). */
+export type ControlChannel = "config" | "alarm-writes" | "event-refs";
+
+/**
+ * A core NATS subject of the instances' own traffic: `<prefix>.cluster.<channel>`. Two tokens after the
+ * prefix, so the stream (which takes `<prefix>.*`) never stores it, and no log group's subject is one.
+ */
+export function controlSubject(prefix: string, channel: ControlChannel): string {
+  return `${prefix}.cluster.${channel}`;
+}

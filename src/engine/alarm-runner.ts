@@ -88,11 +88,72 @@ export class AlarmRunner {
    * evaluated here — scheduled, early or on PutMetricAlarm — so that one instance alone writes states.
    */
   evaluating = true;
+  /** Told after each alarm this runner stored or deleted (a cluster instance announces it: src/cluster). */
+  onChange: ((alarmName: string) => void) | undefined;
+  /** Write counter, and the count at each alarm's latest write start or end: refresh() skips those. */
+  #writes = 0;
+  readonly #written = new Map<string, number>();
 
   constructor(private readonly o: AlarmRunnerOptions) {}
 
   async load(): Promise<void> {
     for (const a of await this.o.store.listAlarms()) this.remember(a);
+  }
+
+  /** Runs one write of an alarm, marked at its start and end (see refresh), and tells onChange after it. */
+  private async write<T>(name: string, run: () => Promise<T>): Promise<T> {
+    this.#written.set(name, ++this.#writes);
+    try {
+      const result = await run();
+      this.onChange?.(name);
+      return result;
+    } finally {
+      this.#written.set(name, ++this.#writes);
+    }
+  }
+
+  /**
+   * Brings the named alarms (every alarm when `names` is undefined) in line with the store, where another
+   * instance may have written them (src/cluster). An alarm this runner wrote while the store was being read
+   * is left as it is (its own write is newer). New and reconfigured alarms are evaluated at once, as put
+   * does. Returns the names whose record changed here.
+   */
+  async refresh(names?: readonly string[]): Promise<string[]> {
+    const since = this.#writes;
+    const stored =
+      names === undefined
+        ? await this.o.store.listAlarms()
+        : (await Promise.all(names.map((n) => this.o.store.getAlarm(n)))).filter(
+            (a): a is Alarm => a !== undefined,
+          );
+    const byName = new Map(stored.map((a) => [a.alarmName, a]));
+    const changed: string[] = [];
+    const reconfigured: Alarm[] = [];
+    for (const name of names ?? new Set([...this.alarms.keys(), ...byName.keys()])) {
+      if ((this.#written.get(name) ?? 0) > since) continue;
+      const now = byName.get(name);
+      const old = this.alarms.get(name);
+      if (now === undefined) {
+        if (old === undefined) continue;
+        this.forget(name);
+      } else {
+        if (old !== undefined && stableJson(old) === stableJson(now)) continue;
+        this.remember(now);
+        if (old?.alarmConfigurationUpdatedTimestamp !== now.alarmConfigurationUpdatedTimestamp)
+          reconfigured.push(now);
+      }
+      changed.push(name);
+    }
+    for (const [name, at] of this.#written) if (at <= since) this.#written.delete(name);
+    for (const a of reconfigured) await this.evaluateNow(a);
+    return changed;
+  }
+
+  /** Evaluates an alarm at once, as put does (nothing when this runner is not evaluating). */
+  private async evaluateNow(alarm: Alarm): Promise<void> {
+    if (alarm.alarmType === "MetricAlarm")
+      await this.evaluate(alarm, this.boundaryAtOrBefore(this.o.clock.now(), alarm), "scheduled");
+    else await this.evaluateComposite(alarm, this.o.clock.now());
   }
 
   private remember(a: Alarm): void {
@@ -148,24 +209,28 @@ export class AlarmRunner {
 
   /** Stores a new or updated alarm (with its history item) and evaluates it right away, as CloudWatch does. */
   async put(alarm: Alarm, history: AlarmHistoryItem): Promise<void> {
-    await this.o.store.putAlarm(alarm, history);
-    this.remember(alarm);
-    if (alarm.alarmType === "MetricAlarm")
-      await this.evaluate(alarm, this.boundaryAtOrBefore(this.o.clock.now(), alarm), "scheduled");
-    else await this.evaluateComposite(alarm, this.o.clock.now());
+    await this.write(alarm.alarmName, async () => {
+      await this.o.store.putAlarm(alarm, history);
+      this.remember(alarm);
+    });
+    await this.evaluateNow(alarm);
   }
 
   async delete(name: string, history: AlarmHistoryItem): Promise<boolean> {
-    const ok = await this.o.store.deleteAlarm(name, history);
-    this.forget(name);
-    return ok;
+    return this.write(name, async () => {
+      const ok = await this.o.store.deleteAlarm(name, history);
+      this.forget(name);
+      return ok;
+    });
   }
 
   /** Writes a state (SetAlarmState or an evaluation) and tells the listener when it changed. */
   async setState(alarm: Alarm, state: AlarmState, history: AlarmHistoryItem, depth = 0): Promise<Alarm> {
     const updated = { ...alarm, ...state } as Alarm;
-    await this.o.store.setAlarmState(alarm.alarmName, state, history);
-    this.alarms.set(alarm.alarmName, updated);
+    await this.write(alarm.alarmName, async () => {
+      await this.o.store.setAlarmState(alarm.alarmName, state, history);
+      this.alarms.set(alarm.alarmName, updated);
+    });
     if (state.stateValue !== alarm.stateValue) {
       await this.o.listener.onTransition({
         alarm: updated,
@@ -234,8 +299,10 @@ export class AlarmRunner {
 
   /** Replaces an alarm's record without a state change (e.g. Enable/DisableAlarmActions). */
   async replace(alarm: Alarm, history?: AlarmHistoryItem): Promise<void> {
-    await this.o.store.putAlarm(alarm, history);
-    this.alarms.set(alarm.alarmName, alarm);
+    await this.write(alarm.alarmName, async () => {
+      await this.o.store.putAlarm(alarm, history);
+      this.alarms.set(alarm.alarmName, alarm);
+    });
   }
 
   private boundaryAtOrBefore(t: number, a: MetricAlarmConfig): number {
@@ -338,6 +405,15 @@ export class AlarmRunner {
       this.lastTick = b;
     }
   }
+}
+
+/** JSON with object keys sorted: two records of one alarm compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 export function metricOf(a: MetricAlarmConfig): MetricId {

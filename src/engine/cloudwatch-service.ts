@@ -30,6 +30,23 @@ import type { Identity, MetricAggregate, MetricId } from "../store/types.js";
 import type { AlarmRunner } from "./alarm-runner.js";
 import type { Clock } from "./clock.js";
 
+/** The operations that write alarms: what a cluster instance that is not the evaluator hands over. */
+export type AlarmWrite =
+  | "putMetricAlarm"
+  | "putCompositeAlarm"
+  | "deleteAlarms"
+  | "setAlarmState"
+  | "enableAlarmActions"
+  | "disableAlarmActions"
+  | "tagResource"
+  | "untagResource";
+
+/**
+ * Where an alarm write runs: a promise when it runs elsewhere (src/cluster forwards it to the evaluator),
+ * undefined to run it here.
+ */
+export type AlarmWriteRoute = (operation: AlarmWrite, raw: unknown) => Promise<void> | undefined;
+
 /**
  * CloudWatch's alarm operations over the engine: each takes the request as the AWS SDK sends it
  * (PascalCase members), validates it with AWS's rules and answers in AWS's shape. One handler per
@@ -44,6 +61,13 @@ export class CloudWatchService {
     /** Stores custom-metric aggregates and hands them to alarm evaluation. */
     private readonly publish: (aggregates: MetricAggregate[]) => Promise<void>,
   ) {}
+
+  #route: AlarmWriteRoute | undefined;
+
+  /** Sends alarm writes through `route` (undefined: all run here, the default). */
+  routeAlarmWrites(route: AlarmWriteRoute | undefined): void {
+    this.#route = route;
+  }
 
   // ---- metrics ----
 
@@ -69,6 +93,8 @@ export class CloudWatchService {
     this.store.queryAggregates(metric, from, to);
 
   async putMetricAlarm(raw: unknown): Promise<void> {
+    const routed = this.#route?.("putMetricAlarm", raw);
+    if (routed) return routed;
     const config = validatePutMetricAlarm(raw);
     const now = this.clock.now();
     const existing = this.runner.get(config.alarmName);
@@ -80,6 +106,8 @@ export class CloudWatchService {
   }
 
   async putCompositeAlarm(raw: unknown): Promise<void> {
+    const routed = this.#route?.("putCompositeAlarm", raw);
+    if (routed) return routed;
     const { config } = validatePutCompositeAlarm(raw, {
       alarmExists: (name) => this.runner.get(name) !== undefined,
     });
@@ -93,6 +121,8 @@ export class CloudWatchService {
   }
 
   async deleteAlarms(raw: unknown): Promise<void> {
+    const routed = this.#route?.("deleteAlarms", raw);
+    if (routed) return routed;
     const names = validateDeleteAlarms(raw);
     const now = this.clock.now();
     for (const alarm of planAlarmDeletion(names, this.runner.list())) {
@@ -115,6 +145,8 @@ export class CloudWatchService {
 
   /** SetAlarmState: temporary for a metric alarm, which returns to its computed state at the next evaluation. */
   async setAlarmState(raw: unknown): Promise<void> {
+    const routed = this.#route?.("setAlarmState", raw);
+    if (routed) return routed;
     const request = validateSetAlarmState(raw);
     const alarm = this.runner.get(request.alarmName);
     if (!alarm) throw resourceNotFound();
@@ -125,16 +157,18 @@ export class CloudWatchService {
   }
 
   enableAlarmActions(raw: unknown): Promise<void> {
-    return this.setActionsEnabled(raw, true);
+    return this.#route?.("enableAlarmActions", raw) ?? this.setActionsEnabled(raw, true);
   }
 
   disableAlarmActions(raw: unknown): Promise<void> {
-    return this.setActionsEnabled(raw, false);
+    return this.#route?.("disableAlarmActions", raw) ?? this.setActionsEnabled(raw, false);
   }
 
   // ---- tags (alarms are the only taggable CloudWatch resource trailwatch has) ----
 
   async tagResource(raw: unknown): Promise<void> {
+    const routed = this.#route?.("tagResource", raw);
+    if (routed) return routed;
     const input = (raw ?? {}) as { ResourceARN?: unknown; Tags?: unknown };
     const alarm = this.taggedAlarm(input.ResourceARN);
     const tags = { ...alarm.tags };
@@ -160,6 +194,8 @@ export class CloudWatchService {
   }
 
   async untagResource(raw: unknown): Promise<void> {
+    const routed = this.#route?.("untagResource", raw);
+    if (routed) return routed;
     const input = (raw ?? {}) as { ResourceARN?: unknown; TagKeys?: unknown };
     const alarm = this.taggedAlarm(input.ResourceARN);
     if (!Array.isArray(input.TagKeys) || input.TagKeys.some((k) => typeof k !== "string"))

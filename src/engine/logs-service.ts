@@ -41,6 +41,11 @@ export interface EventSink {
  */
 export class LogsService {
   private readonly pipelines = new Map<string, LogGroupPipeline>();
+  /** Told after this service changed a log group's metric filters (a cluster announces it: src/cluster). */
+  onFiltersChange: ((logGroupName: string) => void) | undefined;
+  /** Write counter, and the count at each group's latest filter write start or end: reloadFilters skips those. */
+  #writes = 0;
+  readonly #written = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -54,6 +59,46 @@ export class LogsService {
     for (const f of filters) byGroup.set(f.logGroupName, [...(byGroup.get(f.logGroupName) ?? []), f]);
     for (const [g, fs] of byGroup) this.pipelines.set(g, new LogGroupPipeline(fs));
     this.monotone.clear();
+  }
+
+  /**
+   * Re-reads the metric filters of the named log groups (of all when `groups` is undefined) from the store,
+   * where another instance may have changed them (src/cluster), and rebuilds the pipelines that differ. A
+   * group whose filters this service changed while the store was being read is left as it is.
+   */
+  async reloadFilters(groups?: readonly string[]): Promise<string[]> {
+    const since = this.#writes;
+    const filters =
+      groups === undefined
+        ? await this.store.listMetricFilters({})
+        : (await Promise.all(groups.map((g) => this.store.listMetricFilters({ logGroupName: g })))).flat();
+    const byGroup = new Map<string, MetricFilter[]>();
+    for (const f of filters) byGroup.set(f.logGroupName, [...(byGroup.get(f.logGroupName) ?? []), f]);
+    const changed: string[] = [];
+    for (const g of groups ?? new Set([...this.pipelines.keys(), ...byGroup.keys()])) {
+      if ((this.#written.get(g) ?? 0) > since) continue;
+      const now = (byGroup.get(g) ?? []).sort(byName);
+      const old = this.pipelines.get(g)?.filters ?? [];
+      if (JSON.stringify(now.map(filterKey)) === JSON.stringify(old.map(filterKey))) continue;
+      if (now.length === 0) this.pipelines.delete(g);
+      else this.pipelines.set(g, new LogGroupPipeline(now));
+      changed.push(g);
+    }
+    for (const [g, at] of this.#written) if (at <= since) this.#written.delete(g);
+    if (changed.length > 0) this.monotone.clear();
+    return changed;
+  }
+
+  /** Runs one change of a group's filters, marked at its start and end, and tells onFiltersChange after it. */
+  private async writeFilters<T>(logGroupName: string, run: () => Promise<T>): Promise<T> {
+    this.#written.set(logGroupName, ++this.#writes);
+    try {
+      const result = await run();
+      this.onFiltersChange?.(logGroupName);
+      return result;
+    } finally {
+      this.#written.set(logGroupName, ++this.#writes);
+    }
   }
 
   /**
@@ -116,11 +161,13 @@ export class LogsService {
 
   async deleteLogGroup(name: unknown): Promise<void> {
     const logGroupName = checkLogGroupName(name);
-    if (!(await this.store.deleteLogGroup(logGroupName))) {
-      throw new LogsError("ResourceNotFoundException", "The specified log group does not exist.");
-    }
-    this.pipelines.delete(logGroupName);
-    this.monotone.clear();
+    await this.writeFilters(logGroupName, async () => {
+      if (!(await this.store.deleteLogGroup(logGroupName))) {
+        throw new LogsError("ResourceNotFoundException", "The specified log group does not exist.");
+      }
+      this.pipelines.delete(logGroupName);
+      this.monotone.clear();
+    });
   }
 
   async putRetentionPolicy(name: unknown, days: unknown): Promise<void> {
@@ -215,6 +262,27 @@ export class LogsService {
       if (e instanceof InvalidParameterException) throw new LogsError("InvalidParameterException", e.message);
       throw e;
     }
+    return this.writeFilters(logGroupName, () =>
+      this.storeMetricFilter(
+        logGroupName,
+        filterName,
+        input.filterPattern as string,
+        transformations,
+        system,
+        regexCount,
+      ),
+    );
+  }
+
+  /** PutMetricFilter's second half: the limits against the group's stored filters, then the write. */
+  private async storeMetricFilter(
+    logGroupName: string,
+    filterName: string,
+    filterPattern: string,
+    transformations: unknown[],
+    system: string[],
+    regexCount: number,
+  ): Promise<MetricFilter> {
     await this.requireGroup(logGroupName);
     const existing = await this.store.listMetricFilters({ logGroupName });
     const others = existing.filter((f) => f.filterName !== filterName);
@@ -232,7 +300,7 @@ export class LogsService {
     const filter: MetricFilter = {
       logGroupName,
       filterName,
-      filterPattern: input.filterPattern,
+      filterPattern,
       metricTransformations: [transformations[0] as MetricTransformation],
       ...(system.length > 0 ? { emitSystemFieldDimensions: system } : {}),
       creationTime: previous?.creationTime ?? this.clock.now(),
@@ -247,13 +315,15 @@ export class LogsService {
     const logGroupName = checkLogGroupName(group);
     const filterName = checkFilterName(name);
     await this.requireGroup(logGroupName);
-    if (!(await this.store.deleteMetricFilter(logGroupName, filterName))) {
-      throw new LogsError("ResourceNotFoundException", "The specified resource does not exist.");
-    }
-    const rest = await this.store.listMetricFilters({ logGroupName });
-    if (rest.length === 0) this.pipelines.delete(logGroupName);
-    else this.pipelines.set(logGroupName, new LogGroupPipeline(rest.sort(byName)));
-    this.monotone.clear();
+    await this.writeFilters(logGroupName, async () => {
+      if (!(await this.store.deleteMetricFilter(logGroupName, filterName))) {
+        throw new LogsError("ResourceNotFoundException", "The specified resource does not exist.");
+      }
+      const rest = await this.store.listMetricFilters({ logGroupName });
+      if (rest.length === 0) this.pipelines.delete(logGroupName);
+      else this.pipelines.set(logGroupName, new LogGroupPipeline(rest.sort(byName)));
+      this.monotone.clear();
+    });
   }
 
   // ---- read APIs (src/logs/queries.ts) ----
@@ -338,6 +408,11 @@ export class LogsService {
   }): Promise<MetricFilter[]> {
     return this.store.listMetricFilters(query);
   }
+}
+
+/** What makes a filter's pipeline: two records with the same key compile alike. */
+function filterKey(f: MetricFilter): unknown[] {
+  return [f.filterName, f.filterPattern, f.metricTransformations, f.emitSystemFieldDimensions ?? []];
 }
 
 function byName(a: MetricFilter, b: MetricFilter): number {

@@ -201,6 +201,16 @@ export class EventRefs {
   }
 
   /**
+   * Counts `n` more matching events of a series' minute without their summaries: another process kept the
+   * summaries it had room for and sent the rest as a count (src/cluster/event-refs-relay.ts).
+   */
+  count(seriesKey: string, timestamp: number, n: number): void {
+    if (!Number.isFinite(timestamp) || !Number.isInteger(n) || n < 1) return;
+    this.bucket(seriesKey, Math.floor(timestamp / MINUTE) * MINUTE).total += n;
+    this.evictOverflow();
+  }
+
+  /**
    * The events of one series whose minute bucket starts in [from, to): the newest `limit` (default K)
    * summaries, newest first, and the total count.
    */

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../engine/clock.js";
 import { Engine } from "../engine/engine.js";
 import type { AlarmTransition } from "../engine/transitions.js";
+import type { EventRefs } from "../metrics/event-refs.js";
 import type { Mailer } from "../notify/email/send.js";
 import { storedRetryPolicy } from "../notify/fan-out.js";
 import { Notifications } from "../notify/notifications.js";
@@ -54,6 +55,8 @@ export interface OpenServerContextOptions {
   evaluator?: boolean;
   /** For /metrics' trailwatch_evaluator_leader (default: `evaluator`). */
   isEvaluator?: () => boolean;
+  /** Where the engine keeps "who did it" (a cluster instance relays it: src/cluster); a default one. */
+  eventRefs?: EventRefs;
 }
 
 export interface OpenedServerContext extends ServerContext {
@@ -125,6 +128,7 @@ export async function openServerContext(o: OpenServerContextOptions): Promise<Op
     storeEvents: o.storeEvents ?? true,
     mergeSketch,
     sketchOf,
+    ...(o.eventRefs ? { eventRefs: o.eventRefs } : {}),
     listener: {
       async onTransition(t) {
         try {

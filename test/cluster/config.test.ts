@@ -10,7 +10,7 @@ import { parseBusUrl, redact } from "../../src/cluster/bus-url.js";
 import { parseRole } from "../../src/cluster/role.js";
 import { openServeStore, ServeStoreUsageError } from "../../src/cluster/serve-store.js";
 import { splitStoreUrl } from "../../src/cluster/store-url.js";
-import { subjectOf } from "../../src/cluster/subjects.js";
+import { controlSubject, subjectOf } from "../../src/cluster/subjects.js";
 import { mergeSketch } from "../../src/metrics/sketch-codec.js";
 
 describe("cluster configuration", () => {
@@ -56,8 +56,11 @@ describe("cluster configuration", () => {
     await assert.rejects(openServeStore({ ...base, store: "mysql://h/db" }), /postgres:\/\//);
   });
 
-  test("subjects: one token per log group, whatever its characters", () => {
+  test("subjects: one token per log group, whatever its characters; the instances' own traffic beside the stream", () => {
     assert.equal(subjectOf("p", "a.b/*>"), `p.${Buffer.from("a.b/*>").toString("hex")}`);
+    // The stream takes `p.*` (one token): a control subject has two, so JetStream never stores it.
+    for (const channel of ["config", "alarm-writes", "event-refs"] as const)
+      assert.equal(controlSubject("p", channel).split(".").length, 3);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   openClusterStores,
   startCluster,
 } from "../../src/cluster/cluster.js";
+import { RelayedEventRefs } from "../../src/cluster/event-refs-relay.js";
 import type { Role } from "../../src/cluster/role.js";
 import { splitStoreUrl } from "../../src/cluster/store-url.js";
 import { type Clock, systemClock } from "../../src/engine/clock.js";
@@ -39,6 +40,7 @@ export async function startInstance(o: {
   clock?: Clock;
   ackWaitMs?: number;
   lease?: { ttlMs?: number; renewMs?: number };
+  reconcileMs?: number;
 }): Promise<TestInstance> {
   const dir = mkdtempSync(join(tmpdir(), "trailwatch-cluster-"));
   const stores = await openClusterStores({ ...splitStoreUrl(storeUrl(o.schema)), mergeSketch });
@@ -58,6 +60,7 @@ export async function startInstance(o: {
     evaluator: false,
     isEvaluator: () => cluster?.isEvaluator() ?? false,
     onTransition: (t) => void transitions.push(t),
+    eventRefs: new RelayedEventRefs(),
   });
   await installPack(ctx.engine, await loadPack("seed"));
   cluster = await startCluster({
@@ -67,6 +70,7 @@ export async function startInstance(o: {
     role: o.role,
     logger,
     lease: o.lease ?? { ttlMs: 3000, renewMs: 500 },
+    ...(o.reconcileMs ? { reconcileMs: o.reconcileMs } : {}),
   });
   const started = cluster;
   return {

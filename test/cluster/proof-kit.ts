@@ -92,6 +92,8 @@ export async function startServe(o: {
   pack: string;
   store?: string;
   bus?: string;
+  /** With `bus`: the instance's --role (default all). */
+  role?: "all" | "worker" | "ingest";
   env?: Record<string, string>;
 }): Promise<Serve> {
   const args = [
@@ -107,7 +109,7 @@ export async function startServe(o: {
     o.pack,
   ];
   if (o.store) args.push("--store", o.store);
-  if (o.bus) args.push("--bus", o.bus, "--role", "all");
+  if (o.bus) args.push("--bus", o.bus, "--role", o.role ?? "all");
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
@@ -155,6 +157,8 @@ export interface Notification {
   messageId: string;
   alarmName: string;
   newState: string;
+  /** The notification's Message, parsed (the alarm JSON, with TrailwatchEvents when it has events). */
+  message: Record<string, unknown>;
 }
 
 /** An SNS HTTP endpoint: confirms the subscription (GET SubscribeURL) and records notifications. */
@@ -184,7 +188,12 @@ export async function startSubscriber(): Promise<{
         await fetch(body.SubscribeURL).then(() => confirm());
       } else if (body.Type === "Notification") {
         const m = JSON.parse(body.Message) as { AlarmName: string; NewStateValue: string };
-        notifications.push({ messageId: body.MessageId, alarmName: m.AlarmName, newState: m.NewStateValue });
+        notifications.push({
+          messageId: body.MessageId,
+          alarmName: m.AlarmName,
+          newState: m.NewStateValue,
+          message: m,
+        });
       }
     });
   });

@@ -6,7 +6,7 @@
 
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import { CorruptRowError, StoreClosedError } from "../errors.js";
+import { StoreClosedError } from "../errors.js";
 import { FencedError } from "../fenced.js";
 import {
   type AggregateRow,
@@ -19,7 +19,6 @@ import {
   type OutboxRow,
   parseAlarm,
   parseDimensions,
-  parseStringRecord,
   type StreamRow,
   type SubscriptionRow,
   type TopicRow,
@@ -38,7 +37,6 @@ import type {
   AlarmState,
   DeliveryAttempt,
   DeliveryStatus,
-  Dimension,
   HistoryItemType,
   LogGroup,
   LogStream,
@@ -49,7 +47,6 @@ import type {
   StandardUnit,
   StoredLogEvent,
   Subscription,
-  SubscriptionProtocol,
   Topic,
 } from "../types.js";
 import { MIGRATIONS, type Migration, migrate, SchemaError } from "./migrations.js";
