@@ -17,6 +17,8 @@ export class AlarmAttribution {
   private readonly metricsOf: string[][] = [];
   private readonly identities = new Map<string, TopCounter>();
   private readonly ips = new Map<string, TopCounter>();
+  /** Observed, not counted yet: metric key, identity, source IP. */
+  private readonly pending: { k: string; who: string; ip: string }[] = [];
 
   constructor(pack: Pack) {
     const watched = new Set(pack.alarms.map((a) => metricKey(String(a.Namespace), String(a.MetricName))));
@@ -33,6 +35,7 @@ export class AlarmAttribution {
     this.set = new FilterSet(patterns);
   }
 
+  /** Who is behind an event that feeds a watched metric; counted at the next settle. */
   observe(e: CloudTrailLogEvent): void {
     const hits = this.set.matching(e.message);
     if (hits.length === 0) return;
@@ -44,11 +47,21 @@ export class AlarmAttribution {
     }
     const who = identityOf(record);
     const ip = sourceIpOf(record);
-    for (const i of hits)
-      for (const k of this.metricsOf[i]) {
-        this.counter(this.identities, k).add(who);
-        this.counter(this.ips, k).add(ip);
-      }
+    for (const i of hits) for (const k of this.metricsOf[i]) this.pending.push({ k, who, ip });
+  }
+
+  /** The events observed since the last settle count (in the order observed). */
+  settle(): void {
+    for (const { k, who, ip } of this.pending) {
+      this.counter(this.identities, k).add(who);
+      this.counter(this.ips, k).add(ip);
+    }
+    this.pending.length = 0;
+  }
+
+  /** The events observed since the last settle do not count (a broken document's). */
+  rollback(): void {
+    this.pending.length = 0;
   }
 
   private counter(map: Map<string, TopCounter>, k: string): TopCounter {

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { ManualClock } from "../engine/clock.js";
 import type { AlarmTransition } from "../engine/transitions.js";
-import type { CloudTrailLogEvent, SkippedInput } from "../ingest/cloudtrail-events.js";
+import type { SkippedInput } from "../ingest/cloudtrail-events.js";
 import { LogFileError } from "../ingest/log-file-error.js";
-import { sourceEvents } from "../ingest/source-events.js";
+import { type SourceBatch, sourceEventBatches } from "../ingest/source-events.js";
 import { loadPack, PackError } from "../packs/pack.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
 import { AlarmAttribution } from "./ingest-attribution.js";
@@ -66,7 +66,12 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     throw e;
   }
   const clock = new ManualClock(0);
-  const transitions: AlarmTransition[] = [];
+  // Kept for the summary: the few fields it prints (not the alarm record each transition carries), and
+  // each alarm once.
+  const transitions: (Pick<AlarmTransition, "oldState" | "newState" | "timestamp" | "reason"> & {
+    alarmName: string;
+  })[] = [];
+  const alarms = new Map<string, AlarmTransition["alarm"]>();
   const out = process.stdout;
   const opened = await openEngine({
     dataDir: options.dataDir,
@@ -75,8 +80,18 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     storeEvents: options.keepEvents === true,
     listener: {
       onTransition(t) {
-        transitions.push(t);
-        if (options.json) out.write(`${transitionJson(t)}\n`);
+        if (options.json) {
+          out.write(`${transitionJson(t)}\n`);
+          return;
+        }
+        transitions.push({
+          alarmName: t.alarm.alarmName,
+          oldState: t.oldState,
+          newState: t.newState,
+          timestamp: t.timestamp,
+          reason: t.reason,
+        });
+        if (!alarms.has(t.alarm.alarmName)) alarms.set(t.alarm.alarmName, t.alarm);
       },
     },
   });
@@ -94,7 +109,7 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
   const attribution = options.json ? undefined : new AlarmAttribution(pack);
   let eventsRead = 0;
   let bytesDone = 0;
-  const events = sourceEvents(sources, {
+  const batches = sourceEventBatches(sources, {
     range: { since, until },
     onSkip: (s) => {
       skips.add(s);
@@ -111,12 +126,19 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
       });
     },
   });
-  async function* observed(): AsyncGenerator<CloudTrailLogEvent> {
-    for await (const e of events) {
-      eventsRead++;
-      attribution?.observe(e);
-      yield e;
+  // The attribution counts a document's events once the document is known to be readable, as replay does.
+  async function* observed(): AsyncGenerator<SourceBatch> {
+    let input: number | undefined;
+    for await (const batch of batches) {
+      if (batch.input !== input) attribution?.settle();
+      input = batch.input;
+      if (batch.void) attribution?.rollback();
+      eventsRead += batch.events.length;
+      if (attribution) for (const e of batch.events) attribution.observe(e);
+      if (!batch.provisional) attribution?.settle();
+      yield batch;
     }
+    attribution?.settle();
   }
   try {
     const { replay } = await import("../engine/replay.js");
@@ -136,7 +158,7 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     if (!options.json) {
       const lines: string[] = [];
       for (const t of transitions) {
-        lines.push(`${iso(t.timestamp)}  ${t.alarm.alarmName}: ${t.oldState} -> ${t.newState}`);
+        lines.push(`${iso(t.timestamp)}  ${t.alarmName}: ${t.oldState} -> ${t.newState}`);
         lines.push(`    ${t.reason}`);
       }
       lines.push("");
@@ -150,9 +172,9 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
       lines.push(...skips.lines());
       const timelines = new Map<string, AlarmTimeline>();
       for (const t of transitions) {
-        let a = timelines.get(t.alarm.alarmName);
+        let a = timelines.get(t.alarmName);
         if (!a) {
-          const alarm = t.alarm;
+          const alarm = alarms.get(t.alarmName)!;
           const top =
             alarm.alarmType === "MetricAlarm"
               ? attribution?.top(alarm.namespace, alarm.metricName)

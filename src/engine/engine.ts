@@ -129,12 +129,18 @@ export class Engine {
     return this.opts.identity;
   }
 
-  /** The samples one batch of events publishes, without storing anything (replay's first pass uses it). */
+  /**
+   * The samples one batch of events publishes, without storing anything (replay's first pass uses it).
+   * `eventRefs: false` leaves out the "who did it" summaries: replay sends no notifications, and would only
+   * keep the summaries of the history's last minutes anyway.
+   */
   samplesOf(
     logGroupName: string,
     events: readonly IngestEvent[],
     emit: (s: TimedSample) => void,
+    options: { eventRefs?: boolean } = {},
   ): { matched: number } {
+    const refs = options.eventRefs !== false;
     const pipeline = this.logs.pipeline(logGroupName);
     let matched = 0;
     if (!pipeline) return { matched };
@@ -150,7 +156,7 @@ export class Engine {
           unit: s.unit,
           timestamp: e.timestamp,
         });
-        if (!s.matched) return;
+        if (!refs || !s.matched) return;
         const key = seriesKey(metricIdOf(s.namespace, s.metricName, s.dimensions));
         if (series === undefined) series = [key];
         else if (!series.includes(key)) series.push(key);

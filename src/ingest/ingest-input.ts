@@ -10,7 +10,7 @@ import { decompressed } from "./byte-source.js";
 import { type Checkpoint, formatCheckpoint, parseCheckpoint, planRead } from "./checkpoint.js";
 import { cloudTrailStreamName } from "./cloudtrail-key.js";
 import type { Input } from "./input.js";
-import { type ReadProgress, readRecords, UnreadableInput } from "./record-reader.js";
+import { type ReadProgress, readRecordBatches, UnreadableInput } from "./record-reader.js";
 
 /** Where ingested events go: Engine.ingestBatch and Store.getCheckpoint have these shapes. */
 export interface IngestTarget {
@@ -82,7 +82,10 @@ export async function ingestInput(
 
   const batchEvents = options.batchEvents ?? DEFAULT_BATCH;
   const progress: ReadProgress = { consumed: plan.fromByte, consumedOrdinal: plan.firstOrdinal };
+  // What the batches taken in so far cover: a commit names exactly these, never what is still unread.
   let records = plan.skipBelow; // ordinals below this are done
+  let consumed = plan.fromByte;
+  let consumedOrdinal = plan.firstOrdinal;
   const byStream = new Map<string, { timestamp: number; message: string }[]>();
   let pending = 0;
 
@@ -97,7 +100,7 @@ export async function ingestInput(
             size: input.size,
             records,
             ...(progress.format === "lines" && input.appendable
-              ? { bytes: progress.consumed, bytesOrdinal: progress.consumedOrdinal }
+              ? { bytes: consumed, bytesOrdinal: consumedOrdinal }
               : {}),
             state,
           }),
@@ -117,37 +120,46 @@ export async function ingestInput(
   };
 
   try {
-    const items = readErrorsAsUnreadable(
-      readRecords(decompressed(input.open(plan.fromByte)), {
+    const batches = readErrorsAsUnreadable(
+      readRecordBatches(decompressed(input.open(plan.fromByte)), {
         skipBelow: plan.skipBelow,
         firstOrdinal: plan.firstOrdinal,
         firstOffset: plan.fromByte,
         holdPartialLine: options.holdPartialLine,
+        // A batch never holds more events than a commit may, so commits fall on batch boundaries.
+        batchItems: batchEvents,
         progress,
       }),
     );
-    for await (const item of items) {
-      records = item.ordinal + 1;
-      if (item.kind === "skip") {
-        result.skipped++;
-        options.onSkip({ input: input.name, offset: item.offset, reason: item.reason });
-        continue;
+    for await (const batch of batches) {
+      // Commit first when this batch would not fit: a transaction holds at most batchEvents events.
+      if (pending > 0 && pending + batch.items.length > batchEvents) await commit("partial");
+      for (const item of batch.items) {
+        records = item.ordinal + 1;
+        if (item.kind === "skip") {
+          result.skipped++;
+          options.onSkip({ input: input.name, offset: item.offset, reason: item.reason });
+          continue;
+        }
+        if (
+          (options.since !== undefined && item.timestamp < options.since) ||
+          (options.until !== undefined && item.timestamp > options.until)
+        ) {
+          result.outOfRange++;
+          continue;
+        }
+        const stream = cloudTrailStreamName(item.account, item.region, input.key);
+        let list = byStream.get(stream);
+        if (!list) {
+          list = [];
+          byStream.set(stream, list);
+        }
+        list.push({ timestamp: item.timestamp, message: item.message });
+        pending++;
       }
-      if (
-        (options.since !== undefined && item.timestamp < options.since) ||
-        (options.until !== undefined && item.timestamp > options.until)
-      ) {
-        result.outOfRange++;
-        continue;
-      }
-      const stream = cloudTrailStreamName(item.account, item.region, input.key);
-      let list = byStream.get(stream);
-      if (!list) {
-        list = [];
-        byStream.set(stream, list);
-      }
-      list.push({ timestamp: item.timestamp, message: item.message });
-      if (++pending >= batchEvents) await commit("partial");
+      consumed = batch.consumed;
+      consumedOrdinal = batch.consumedOrdinal;
+      if (pending >= batchEvents) await commit("partial");
     }
   } catch (err) {
     // Only the reading side throws UnreadableInput; a failing commit propagates as it is.

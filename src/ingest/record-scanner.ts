@@ -10,15 +10,24 @@
  * as CloudWatch Logs would.
  */
 
-/** Where the text stops being JSON: a char offset into the scanned text, and why. */
+/**
+ * Where the text stops being JSON: a char offset into the scanned text, and why. `atEnd`: the text ran
+ * out before the value was complete (a streaming reader may retry once more text has come).
+ */
 export class JsonScanError extends Error {
   override readonly name = "JsonScanError";
   constructor(
     readonly offset: number,
     reason: string,
+    readonly atEnd = false,
   ) {
     super(reason);
   }
+}
+
+/** An error at `i`, flagged `atEnd` when `i` is past the text. */
+function failAt(s: string, i: number, reason: string): JsonScanError {
+  return new JsonScanError(i, reason, i >= s.length);
 }
 
 /** The top-level fields of one record that ingestion reads (undefined when absent or not a string). */
@@ -31,14 +40,14 @@ export interface RecordFields {
 /** Nesting deeper than this is refused rather than risking the stack (CloudTrail records nest < 20). */
 const MAX_DEPTH = 512;
 
-const QUOTE = 34;
+export const QUOTE = 34;
 const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COMMA = 44;
-const COLON = 58;
+export const CLOSE_BRACKET = 93;
+export const COMMA = 44;
+export const COLON = 58;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -51,10 +60,10 @@ export function skipWs(s: string, i: number): number {
 }
 
 /** `s[i]` is a quote; returns the position after the closing quote. */
-function skipString(s: string, i: number): number {
+export function skipString(s: string, i: number): number {
   let q = s.indexOf('"', i + 1);
   for (;;) {
-    if (q === -1) throw new JsonScanError(i, "unterminated string");
+    if (q === -1) throw new JsonScanError(i, "unterminated string", true);
     // A quote preceded by an odd number of backslashes is escaped.
     let k = q - 1;
     while (s.charCodeAt(k) === BACKSLASH) k--;
@@ -64,7 +73,8 @@ function skipString(s: string, i: number): number {
 }
 
 function expectLiteral(s: string, i: number, word: string): number {
-  if (!s.startsWith(word, i)) throw new JsonScanError(i, "invalid JSON value");
+  if (!s.startsWith(word, i))
+    throw new JsonScanError(i, "invalid JSON value", word.startsWith(s.slice(i, i + word.length)));
   return i + word.length;
 }
 
@@ -73,12 +83,12 @@ function skipNumber(s: string, i: number): number {
   if (s.charCodeAt(i) === 45) i++; // -
   const intStart = i;
   while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-  if (i === intStart) throw new JsonScanError(start, "invalid JSON value");
+  if (i === intStart) throw new JsonScanError(start, "invalid JSON value", i >= s.length);
   if (s.charCodeAt(i) === 46) {
     i++;
     const f = i;
     while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-    if (i === f) throw new JsonScanError(start, "invalid number");
+    if (i === f) throw new JsonScanError(start, "invalid number", i >= s.length);
   }
   const e = s.charCodeAt(i);
   if (e === 101 || e === 69) {
@@ -87,7 +97,7 @@ function skipNumber(s: string, i: number): number {
     if (sign === 43 || sign === 45) i++;
     const d = i;
     while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-    if (i === d) throw new JsonScanError(start, "invalid number");
+    if (i === d) throw new JsonScanError(start, "invalid number", i >= s.length);
   }
   return i;
 }
@@ -102,7 +112,7 @@ export function skipValue(s: string, i: number, depth = 0): number {
   if (c === 102) return expectLiteral(s, i, "false");
   if (c === 110) return expectLiteral(s, i, "null");
   if (c === 45 || (c >= 48 && c <= 57)) return skipNumber(s, i);
-  throw new JsonScanError(i, i >= s.length ? "unexpected end of JSON" : "invalid JSON value");
+  throw failAt(s, i, i >= s.length ? "unexpected end of JSON" : "invalid JSON value");
 }
 
 function skipArray(s: string, i: number, depth: number): number {
@@ -113,7 +123,7 @@ function skipArray(s: string, i: number, depth: number): number {
     i = skipWs(s, skipValue(s, i, depth));
     const c = s.charCodeAt(i);
     if (c === CLOSE_BRACKET) return i + 1;
-    if (c !== COMMA) throw new JsonScanError(i, i >= s.length ? "unexpected end of JSON" : "expected , or ]");
+    if (c !== COMMA) throw failAt(s, i, i >= s.length ? "unexpected end of JSON" : "expected , or ]");
     i = skipWs(s, i + 1);
   }
 }
@@ -134,11 +144,11 @@ export function scanObject(s: string, i: number, depth: number, fields: RecordFi
   if (s.charCodeAt(i) === CLOSE_BRACE) return i + 1;
   for (;;) {
     if (s.charCodeAt(i) !== QUOTE)
-      throw new JsonScanError(i, i >= s.length ? "unexpected end of JSON" : "expected a property name");
+      throw failAt(s, i, i >= s.length ? "unexpected end of JSON" : "expected a property name");
     const keyStart = i;
     const keyEnd = skipString(s, i);
     i = skipWs(s, keyEnd);
-    if (s.charCodeAt(i) !== COLON) throw new JsonScanError(i, "expected :");
+    if (s.charCodeAt(i) !== COLON) throw failAt(s, i, "expected :");
     i = skipWs(s, i + 1);
     const valueStart = i;
     i = skipValue(s, i, depth);
@@ -154,7 +164,7 @@ export function scanObject(s: string, i: number, depth: number, fields: RecordFi
     i = skipWs(s, i);
     const c = s.charCodeAt(i);
     if (c === CLOSE_BRACE) return i + 1;
-    if (c !== COMMA) throw new JsonScanError(i, i >= s.length ? "unexpected end of JSON" : "expected , or }");
+    if (c !== COMMA) throw failAt(s, i, i >= s.length ? "unexpected end of JSON" : "expected , or }");
     i = skipWs(s, i + 1);
   }
 }
@@ -167,7 +177,9 @@ export interface ScannedRecord extends RecordFields {
   notObject?: boolean;
 }
 
-const RECORDS_KEY = /^\s*\{\s*"Records"\s*:\s*\[/;
+/** The head of a CloudTrail document, up to the Records array's "[" (looked for in 256 characters). */
+export const RECORDS_KEY = /^\s*\{\s*"Records"\s*:\s*\[/;
+export const RECORDS_KEY_WINDOW = 256;
 
 /** Whether the text starts like a CloudTrail delivery document `{"Records":[`. */
 export function looksLikeCloudTrailDocument(head: string): boolean {
@@ -189,7 +201,7 @@ export function scanCloudTrailDocuments(s: string): ScannedRecord[] {
 }
 
 function scanDocument(s: string, from: number, records: ScannedRecord[]): number {
-  const head = RECORDS_KEY.exec(s.slice(from, from + 256));
+  const head = RECORDS_KEY.exec(s.slice(from, from + RECORDS_KEY_WINDOW));
   if (!head) throw new JsonScanError(from, 'expected {"Records": [');
   let i = skipWs(s, from + head[0].length);
   if (s.charCodeAt(i) !== CLOSE_BRACKET) {

@@ -1,7 +1,8 @@
 /**
- * The events of any sources (files, folders, s3:// URLs, "-") as one stream, without checkpoints: what
- * replay reads. Problems are reported through `onSkip` and passed over; an input that cannot be read at
- * all is reported once.
+ * The events of any sources (files, folders, s3:// URLs, "-") as one stream of batches, without
+ * checkpoints: what replay reads. Problems are reported through `onSkip` and passed over; an input that
+ * cannot be read at all is reported once (a CloudTrail document is then taken back whole; JSON lines keep
+ * the lines before the damage).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { decompressed } from "./byte-source.js";
@@ -11,7 +12,7 @@ import type { TimeRange } from "./file-source.js";
 import type { Skip } from "./ingest-input.js";
 import { listInputs } from "./ingest-sources.js";
 import type { Input } from "./input.js";
-import { readRecords, UnreadableInput } from "./record-reader.js";
+import { type ReadProgress, readRecordBatches, UnreadableInput } from "./record-reader.js";
 import { defaultS3Client } from "./s3-source.js";
 
 export interface SourceEventsOptions {
@@ -20,12 +21,33 @@ export interface SourceEventsOptions {
   onSkip(skip: Skip): void;
   /** Called when an input has been read to its end (progress). */
   onInput?(input: Input, done: number, total: number): void;
+  /** Records per batch (default: the reader's). */
+  batchItems?: number;
 }
 
-export async function* sourceEvents(
+/** Events of one input. */
+export interface SourceBatch {
+  events: CloudTrailLogEvent[];
+  /** The input's position in the listing: batches of one input come one after another. */
+  input: number;
+  /**
+   * The input is a CloudTrail document whose end has not been checked yet: its events may still be taken
+   * back by a later batch with `void`. Events of JSON lines are never taken back.
+   */
+  provisional: boolean;
+  /** The input turned out unreadable (reported through onSkip): drop every event it gave. */
+  void?: true;
+}
+
+/**
+ * The events of the sources in batches (at most `batchItems` records' worth each, never spanning two
+ * inputs), so that a consumer pays one `await` per batch instead of one per event. Documents are
+ * streamed, not held whole: see SourceBatch.provisional.
+ */
+export async function* sourceEventBatches(
   specs: readonly string[],
   options: SourceEventsOptions,
-): AsyncGenerator<CloudTrailLogEvent> {
+): AsyncGenerator<SourceBatch> {
   let client: S3Client | undefined;
   const s3Client = () => {
     client ??= (options.s3Client ?? defaultS3Client)();
@@ -35,24 +57,41 @@ export async function* sourceEvents(
   const inputs: Input[] = [];
   for await (const input of listInputs(specs, range, s3Client)) inputs.push(input);
   let done = 0;
-  for (const input of inputs) {
+  for (const [index, input] of inputs.entries()) {
+    const progress: ReadProgress = { consumed: 0 };
+    let gave = false;
+    // A document's record problems are told once it is known to be readable at all, as a whole read would.
+    const held: Skip[] = [];
     try {
-      for await (const item of readRecords(decompressed(input.open(0)))) {
-        if (item.kind === "skip") {
-          options.onSkip({ input: input.name, offset: item.offset, reason: item.reason });
-          continue;
+      for await (const batch of readRecordBatches(decompressed(input.open(0)), {
+        batchItems: options.batchItems,
+        streamDocuments: true,
+        progress,
+      })) {
+        const events: CloudTrailLogEvent[] = [];
+        for (const item of batch.items) {
+          if (item.kind === "skip") {
+            const skip = { input: input.name, offset: item.offset, reason: item.reason };
+            if (progress.format === "document") held.push(skip);
+            else options.onSkip(skip);
+            continue;
+          }
+          if (
+            (range.since !== undefined && item.timestamp < range.since) ||
+            (range.until !== undefined && item.timestamp > range.until)
+          )
+            continue;
+          events.push({
+            timestamp: item.timestamp,
+            message: item.message,
+            logStreamName: cloudTrailStreamName(item.account, item.region, input.key),
+          });
         }
-        if (
-          (range.since !== undefined && item.timestamp < range.since) ||
-          (range.until !== undefined && item.timestamp > range.until)
-        )
-          continue;
-        yield {
-          timestamp: item.timestamp,
-          message: item.message,
-          logStreamName: cloudTrailStreamName(item.account, item.region, input.key),
-        };
+        if (events.length === 0) continue;
+        gave = true;
+        yield { events, input: index, provisional: progress.format === "document" };
       }
+      for (const skip of held) options.onSkip(skip);
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
       if (!(err instanceof UnreadableInput) && typeof code !== "string") throw err;
@@ -67,6 +106,10 @@ export async function* sourceEvents(
         offset: err instanceof UnreadableInput ? err.offset : undefined,
         reason,
       });
+      // A broken document is used not at all, as when it is read whole; broken JSON lines keep the lines
+      // before the damage.
+      if (gave && progress.format === "document")
+        yield { events: [], input: index, provisional: true, void: true };
     }
     options.onInput?.(input, ++done, inputs.length);
   }

@@ -11,7 +11,9 @@ import { fileInput } from "../../src/ingest/file-source.js";
 import { ingestInput } from "../../src/ingest/ingest-input.js";
 import {
   type ReadProgress,
+  type RecordBatch,
   type RecordItem,
+  readRecordBatches,
   readRecords,
   UnreadableInput,
 } from "../../src/ingest/record-reader.js";
@@ -195,4 +197,68 @@ test("a file: read once, an appended file continues where it stopped, a rewritte
   } finally {
     await te.close();
   }
+});
+
+test("batches: bounded, and each batch's resume point re-reads exactly what comes after it", async () => {
+  const doc = `{"Records":[${rec(5)},${rec(6)},42,${rec(7)},${rec(8)}]}`;
+  const text = `${rec(0)}\n${rec(1)}\n\nnot json\n${doc}\n${rec(2)}\n${rec(3)}\n${rec(4)}`;
+  const all = await read(text);
+  for (const batchItems of [1, 2, 3, 100]) {
+    const batches: RecordBatch[] = [];
+    for await (const b of readRecordBatches(decompressed(chunks(Buffer.from(text), 11)), { batchItems }))
+      batches.push(b);
+    assert.ok(batches.every((b) => b.items.length <= batchItems));
+    assert.deepEqual(
+      batches.flatMap((b) => b.items),
+      all,
+    );
+    // Resuming as a checkpoint would: from the batch's byte offset, skipping the ordinals committed.
+    let done = 0;
+    for (const b of batches) {
+      done += b.items.length;
+      const committed = all.slice(0, done).at(-1)?.ordinal ?? -1;
+      const rest = await read(Buffer.from(text).subarray(b.consumed), {
+        firstOffset: b.consumed,
+        firstOrdinal: b.consumedOrdinal,
+        skipBelow: committed + 1,
+      });
+      assert.deepEqual(rest, all.slice(done), `batches of ${batchItems}, after ${done} items`);
+    }
+  }
+});
+
+test("streamed documents: records go out before the end; a broken one then fails as a whole read does", async () => {
+  const good = Array.from({ length: 400 }, (_, i) => rec(i % 10)).join(",");
+  const broken = `{"Records":[${good}, {"a": tru}]}`;
+  const whole = await read(broken).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(whole instanceof UnreadableInput);
+  const got: RecordBatch[] = [];
+  const streamed = await (async () => {
+    for await (const b of readRecordBatches(decompressed(chunks(Buffer.from(broken), 4096)), {
+      streamDocuments: true,
+    }))
+      got.push(b);
+  })().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(got.length > 0, "records went out before the damage was seen");
+  assert.ok(streamed instanceof UnreadableInput);
+  assert.equal(streamed.message, whole.message);
+  assert.equal(streamed.offset, whole.offset);
+  // A good document streamed gives what a whole read gives.
+  const doc = `{"Records":[${good}]}`;
+  const batches: RecordBatch[] = [];
+  for await (const b of readRecordBatches(decompressed(chunks(Buffer.from(doc), 999)), {
+    streamDocuments: true,
+  }))
+    batches.push(b);
+  assert.ok(batches.length > 1);
+  assert.deepEqual(
+    batches.flatMap((b) => b.items),
+    await read(doc),
+  );
 });
