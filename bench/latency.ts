@@ -156,8 +156,12 @@ export async function run(opts: BenchOptions): Promise<void> {
     }
 
     // Baseline: a bare POST of a notification-sized body to the same subscriber.
+    // The baseline posts what the trials delivered: an ALARM notification's body, not the confirmation.
     const sample = (await store.listDeliveries({ status: "delivered", limit: 1000 })).find(
-      (d) => d.protocol === "http",
+      (d) =>
+        d.protocol === "http" &&
+        (JSON.parse(d.payload) as { headers: Record<string, string> }).headers["x-amz-sns-message-type"] ===
+          "Notification",
     );
     const body = sample ? (JSON.parse(sample.payload) as { body: string }).body : "x".repeat(4000);
     const bodyBytes = Buffer.byteLength(body);
