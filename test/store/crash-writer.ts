@@ -4,9 +4,11 @@
  * that add n to two series (one with a count "sketch") and the checkpoint "crash" = events committed so far.
  * After any kill, a consistent store has: checkpoint = event count = aggregate totals.
  */
+import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import type { Store } from "../../src/store/store.js";
 import type { MetricAggregate } from "../../src/store/types.js";
 
 export const CRASH_T0 = Date.UTC(2024, 0, 1);
@@ -24,6 +26,31 @@ export function sketchCount(b: Uint8Array): number {
 }
 export function addCounts(a: Uint8Array, b: Uint8Array): Uint8Array {
   return countSketch(sketchCount(a) + sketchCount(b));
+}
+
+/**
+ * What the store API must show after a kill when `total` events were committed: aggregates that add up to
+ * the batches (the count sketch merged once per batch) and the stream bookmark of the last batch.
+ */
+export async function assertCrashAggregates(store: Store, total: number): Promise<void> {
+  const all = (metric: { metricName: string; dimensions: { Name: string; Value: string }[] }) =>
+    store.queryAggregates({ namespace: "Crash", ...metric }, 0, Number.MAX_SAFE_INTEGER);
+  const counts = await all({ metricName: "Events", dimensions: [{ Name: "Writer", Value: "1" }] });
+  const doubles = await all({ metricName: "Double", dimensions: [] });
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  assert.equal(sum(counts.map((a) => a.sum)), total, "aggregate sums match");
+  assert.equal(sum(counts.map((a) => a.sampleCount)), total);
+  assert.equal(
+    sum(counts.map((a) => sketchCount(a.sketch!))),
+    total,
+    "sketches merged exactly once per batch",
+  );
+  assert.equal(sum(doubles.map((a) => a.sum)), 2 * total);
+  if (total > 0) {
+    const s = await store.getLogStream(CRASH_GROUP, CRASH_STREAM);
+    assert.equal(s?.lastEventTimestamp, CRASH_T0 + total - 1, "the bookmark went with its batch");
+    assert.equal(s?.firstEventTimestamp, CRASH_T0);
+  }
 }
 
 async function main(path: string): Promise<void> {

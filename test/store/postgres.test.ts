@@ -26,7 +26,7 @@ import {
 import type { MetricAggregate, OutboxItem } from "../../src/store/types.js";
 import { ROOT } from "../helpers/shared.js";
 import { contractMergeSketch, storeContract } from "./contract.js";
-import { addCounts, CRASH_GROUP, CRASH_STREAM, CRASH_T0, countSketch, sketchCount } from "./crash-writer.js";
+import { addCounts, assertCrashAggregates, CRASH_T0, countSketch, sketchCount } from "./crash-writer.js";
 
 const SERVER = process.env.TRAILWATCH_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
 const DATABASE = `trailwatch_test_${process.pid}_${Date.now().toString(36)}`;
@@ -758,30 +758,7 @@ function suite(): void {
             "0",
             "each event is the one written with its seq",
           );
-          const countAggs = await store.queryAggregates(
-            { namespace: "Crash", metricName: "Events", dimensions: [{ Name: "Writer", Value: "1" }] },
-            0,
-            Number.MAX_SAFE_INTEGER,
-          );
-          const doubles = await store.queryAggregates(
-            { namespace: "Crash", metricName: "Double", dimensions: [] },
-            0,
-            Number.MAX_SAFE_INTEGER,
-          );
-          const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
-          assert.equal(sum(countAggs.map((a) => a.sum)), total, "aggregate sums match");
-          assert.equal(sum(countAggs.map((a) => a.sampleCount)), total);
-          assert.equal(
-            sum(countAggs.map((a) => sketchCount(a.sketch!))),
-            total,
-            "sketches merged exactly once per batch",
-          );
-          assert.equal(sum(doubles.map((a) => a.sum)), 2 * total);
-          if (total > 0) {
-            const s = await store.getLogStream(CRASH_GROUP, CRASH_STREAM);
-            assert.equal(s?.lastEventTimestamp, CRASH_T0 + total - 1, "the bookmark went with its batch");
-            assert.equal(s?.firstEventTimestamp, CRASH_T0);
-          }
+          await assertCrashAggregates(store, total);
           assert.ok(total >= previous, "nothing committed was lost");
           if (total > previous) progressed++;
           previous = total;
