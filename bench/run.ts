@@ -16,6 +16,7 @@ const FILES: Record<string, () => Promise<{ run: Scenario }>> = {
   alarms: () => import("./alarms.js"),
   ingest: () => import("./ingest.js"),
   latency: () => import("./latency.js"),
+  store: () => import("./store.js"),
   cluster: () => import("./cluster.js"),
 };
 

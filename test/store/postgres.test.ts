@@ -771,66 +771,6 @@ function suite(): void {
       );
       assert.ok(progressed >= 3, "rounds were killed while committing");
     });
-
-    test("throughput: commits of 1,000 events + 50 aggregates (not asserted)", async (t) => {
-      const store = await open(newSchema("throughput"));
-      try {
-        await store.createLogGroup({ logGroupName: "/aws/cloudtrail", creationTime: 0, tags: {} });
-        const message = JSON.stringify({
-          eventVersion: "1.08",
-          userIdentity: { type: "AssumedRole", arn: "arn:aws:sts::123456789012:assumed-role/Admin/alice" },
-          eventTime: "2024-01-01T00:00:00Z",
-          eventSource: "s3.amazonaws.com",
-          eventName: "GetObject",
-          awsRegion: "us-east-1",
-          sourceIPAddress: "203.0.113.7",
-          requestParameters: { bucketName: "logs", key: "a/b/c.json.gz" },
-          eventType: "AwsApiCall",
-          recipientAccountId: "123456789012",
-        });
-        const batches = 15;
-        const batch = (b: number) => ({
-          events: Array.from({ length: 1000 }, (_, i) => ({
-            logGroupName: "/aws/cloudtrail",
-            logStreamName: `123456789012_CloudTrail_us-east-${i % 2}`,
-            timestamp: b * 60_000 + i,
-            ingestionTime: b * 60_000 + 1000,
-            message,
-          })),
-          streams: [0, 1].map((k) => ({
-            logGroupName: "/aws/cloudtrail",
-            logStreamName: `123456789012_CloudTrail_us-east-${k}`,
-            creationTime: 0,
-            firstEventTimestamp: b * 60_000,
-            lastEventTimestamp: b * 60_000 + 999,
-            lastIngestionTime: b * 60_000 + 1000,
-          })),
-          aggregates: Array.from({ length: 50 }, (_, k) =>
-            agg(
-              {
-                namespace: "CloudTrailMetrics",
-                metricName: `Metric${k % 10}`,
-                dimensions: [{ Name: "Region", Value: `r${k % 5}` }],
-              },
-              (b % 3) * 60_000,
-              1,
-              new Uint8Array(64).fill(k),
-            ),
-          ),
-          checkpoints: [{ source: "s3://bucket/prefix", position: String(b) }],
-        });
-        await store.commit(batch(0));
-        const started = process.hrtime.bigint();
-        for (let b = 1; b <= batches; b++) await store.commit(batch(b));
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        t.diagnostic(
-          `postgres commit throughput: ${Math.round((batches * 1000) / seconds)} events/s ` +
-            `(${((seconds / batches) * 1000).toFixed(1)} ms per commit of 1,000 events (${message.length} B each) + 50 aggregates)`,
-        );
-      } finally {
-        await store.close();
-      }
-    });
   });
 }
 
