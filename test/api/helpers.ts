@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -17,6 +17,9 @@ import { buildHttpServer } from "../../src/server/http.js";
 import { mountFaces } from "../../src/server/mount.js";
 import { type OpenedServerContext, openServerContext } from "../../src/server/open-context.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { freePort } from "../helpers/server.js";
+
+export { freePort };
 
 // The pinned SDK prints a Node-version notice on Node 20; it is not what these tests are about.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -131,17 +134,6 @@ export async function startSubscriber(): Promise<{
     },
     close: () => new Promise((r) => server.close(() => r())),
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** SDK client settings for the server: endpoint, region, the test key, no retries. */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -21,6 +21,7 @@ import { makeDestinationGuard } from "../../src/notify/ssrf.js";
 import { openSqliteStore as openSqlite } from "../../src/store/sqlite/index.js";
 import type { Store } from "../../src/store/store.js";
 import type { OutboxItem } from "../../src/store/types.js";
+import { freePort } from "../helpers/server.js";
 
 /** The outbox touches no metric sketches; the store requires a merge function all the same. */
 const openSqliteStore = (o: { path: string }) => openSqlite({ ...o, mergeSketch: (a) => a });
@@ -90,14 +91,6 @@ async function startSmtp(port: number, rejectRcpt?: (a: string) => boolean): Pro
     server.listen(port, "127.0.0.1", () => resolve());
   });
   return { received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 function mailerFor(port: number): Mailer {

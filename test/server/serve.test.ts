@@ -5,22 +5,12 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { recordLine } from "../helpers/records.js";
+import { freePort } from "../helpers/server.js";
 import { ROOT } from "../helpers/shared.js";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves with the first log line that satisfies `pred`, or rejects after `ms`. */
 function waitForLine(lines: string[], pred: (l: string) => boolean, ms: number): Promise<string> {
