@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { esc } from "../notify/message/email.js";
 import { signingCertPath } from "../notify/signing/index.js";
 import { SnsError } from "../notify/topics.js";
 import type { ServerContext } from "./context.js";
@@ -135,8 +136,4 @@ function page(reply: FastifyReply, status: number, title: string, lines: readonl
     .send(
       `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head>\n<body style="font-family:sans-serif;max-width:40em;margin:2em auto;"><h1>${esc(title)}</h1>\n${body}\n</body></html>\n`,
     );
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
