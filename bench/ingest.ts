@@ -185,10 +185,19 @@ export async function run(opts: BenchOptions): Promise<void> {
       await follower.pollNow();
       follower.stop();
       const eventsPerSec = (totals.events * 1000) / ms;
+      const base = baseline(subset);
+      const baselineEventsPerSec = (base.events * 1000) / base.ms;
       console.log(
-        `  ingest/store: ${int(totals.events)} events from ${subset.length} files into SQLite (events kept) with serve following: ${int(ms)} ms = ${int(eventsPerSec)} events/s`,
+        `  ingest/store: ${int(totals.events)} events from ${subset.length} files into SQLite (events kept) with serve following: ${int(ms)} ms = ${int(eventsPerSec)} events/s\n` +
+          `  baseline, gunzip + JSON.parse of the same files: ${int(baselineEventsPerSec)} events/s (ratio ${round(eventsPerSec / baselineEventsPerSec, 3)})`,
       );
-      emitJson({ bench: "ingest/store", events: totals.events, eventsPerSec: Math.round(eventsPerSec) });
+      emitJson({
+        bench: "ingest/store",
+        events: totals.events,
+        eventsPerSec: Math.round(eventsPerSec),
+        baselineEventsPerSec: Math.round(baselineEventsPerSec),
+        ratio: round(eventsPerSec / baselineEventsPerSec, 3),
+      });
       await writer.close();
       await serve.close();
     }
