@@ -20,6 +20,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { openEngine } from "../src/cli/open-engine.js";
 import { AggregateFollower } from "../src/engine/aggregate-follower.js";
 import { ManualClock, systemClock } from "../src/engine/clock.js";
 import { Engine } from "../src/engine/engine.js";
@@ -107,7 +108,14 @@ export async function run(opts: BenchOptions): Promise<void> {
     if (selected(opts, "ingest/replay")) {
       fullGc();
       const clock = new ManualClock(0);
-      const engine = await openEngineAt(join(dir, "replay.db"), clock, false);
+      // As `trailwatch replay` opens it without --data-dir: a temporary scratch store.
+      const opened = await openEngine({
+        temporary: true,
+        clock,
+        listener: { onTransition() {} },
+        storeEvents: false,
+      });
+      const engine = opened.engine;
       let skipped = 0;
       const rssBefore = process.resourceUsage().maxRSS / 1024;
       const cpu0 = process.cpuUsage();
@@ -121,12 +129,13 @@ export async function run(opts: BenchOptions): Promise<void> {
           if (p.phase === "evaluating") readMs = performance.now() - t0;
         },
         events: sourceEventBatches([join(dir, "trail")], { onSkip: () => skipped++ }),
+        keepAggregates: false,
         skipped: [],
       });
       const replayMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      await engine.close();
+      await opened.dispose();
       fullGc();
       const base = baseline(paths);
       const eventsPerSec = (summary.events * 1000) / replayMs;

@@ -39,7 +39,7 @@ export async function openEngine(options: {
     : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const { mergeSketch, sketchOf } = await import("../metrics/sketch-codec.js");
-  const store = await openSqliteStore({ path: join(dataDir, STORE_FILE), mergeSketch });
+  const store = await openSqliteStore({ path: join(dataDir, STORE_FILE), mergeSketch, scratch: temporary });
   const engine = await Engine.open({
     store,
     clock: options.clock,

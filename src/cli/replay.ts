@@ -151,6 +151,7 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
         events: observed(),
         skipped,
         keepEvents: options.keepEvents === true,
+        keepAggregates: options.dataDir !== undefined,
       });
     } finally {
       bar.stop();

@@ -224,13 +224,44 @@ export class AlarmRunner {
     });
   }
 
+  /**
+   * Replay's state writes wait here (the latest record of each alarm and the history items in order) and
+   * reach the store a few transactions at a time instead of one per transition. Nothing else writes these
+   * alarms meanwhile: replay owns its store.
+   */
+  #deferred: { alarms: Map<string, Alarm>; history: AlarmHistoryItem[] } | undefined;
+
+  /** From now on state writes wait for flushStateWrites (replay; see #deferred). */
+  deferStateWrites(): void {
+    this.#deferred ??= { alarms: new Map(), history: [] };
+  }
+
+  /** Writes the waiting states and history; with `stop`, writes go straight to the store again. */
+  async flushStateWrites(options: { stop?: boolean } = {}): Promise<void> {
+    const d = this.#deferred;
+    if (!d) return;
+    if (options.stop) this.#deferred = undefined;
+    const alarms = [...d.alarms.values()];
+    const history = d.history.splice(0);
+    d.alarms.clear();
+    for (const a of alarms) await this.o.store.putAlarm(a);
+    if (history.length > 0) await this.o.store.appendAlarmHistory(history);
+  }
+
   /** Writes a state (SetAlarmState or an evaluation) and tells the listener when it changed. */
   async setState(alarm: Alarm, state: AlarmState, history: AlarmHistoryItem, depth = 0): Promise<Alarm> {
     const updated = { ...alarm, ...state } as Alarm;
-    await this.write(alarm.alarmName, async () => {
-      await this.o.store.setAlarmState(alarm.alarmName, state, history);
+    if (this.#deferred) {
       this.alarms.set(alarm.alarmName, updated);
-    });
+      this.#deferred.alarms.set(alarm.alarmName, updated);
+      this.#deferred.history.push(history);
+      this.onChange?.(alarm.alarmName);
+      if (this.#deferred.history.length >= DEFERRED_WRITES_MAX) await this.flushStateWrites();
+    } else
+      await this.write(alarm.alarmName, async () => {
+        await this.o.store.setAlarmState(alarm.alarmName, state, history);
+        this.alarms.set(alarm.alarmName, updated);
+      });
     if (state.stateValue !== alarm.stateValue) {
       await this.o.listener.onTransition({
         alarm: updated,
@@ -406,6 +437,9 @@ export class AlarmRunner {
     }
   }
 }
+
+/** History items that may wait in memory while state writes are deferred. */
+const DEFERRED_WRITES_MAX = 2000;
 
 /** JSON with object keys sorted: two records of one alarm compare equal whatever their key order. */
 function stableJson(value: unknown): string {

@@ -37,8 +37,8 @@ export interface EventTimeOptions {
   series: SeriesTable;
   /** The time the scheduler last ran (the alarms were installed then). */
   start: number;
-  /** Commits aggregates to the store. */
-  store(aggregates: MetricAggregate[]): Promise<void>;
+  /** Commits aggregates to the store; absent = the aggregates are not kept (a throwaway replay). */
+  store?(aggregates: MetricAggregate[]): Promise<void>;
 }
 
 /** Runs pass 2; see the module comment. */
@@ -84,7 +84,7 @@ export async function evaluateOnEventTime(o: EventTimeOptions): Promise<void> {
     if (toStore.length >= STORE_BATCH || (force && toStore.length > 0)) {
       const batch = toStore;
       toStore = [];
-      await o.store(batch);
+      await o.store?.(batch);
     }
   };
 
@@ -142,6 +142,7 @@ export async function evaluateOnEventTime(o: EventTimeOptions): Promise<void> {
         min: min[id],
         max: max[id],
       });
+      if (!o.store) continue;
       const stored = minuteAggs.get(id);
       if (!stored) minuteAggs.set(id, { ...aggregates[aggregates.length - 1] });
       else {

@@ -111,6 +111,11 @@ export async function replay(options: {
   onProgress?: (p: ReplayProgress) => void;
   /** Also keep every log event in the store (FilterLogEvents, backfills later). */
   keepEvents?: boolean;
+  /**
+   * Keep the per-minute metric data in the store (default). `trailwatch replay` without --data-dir
+   * throws its store away, so it passes false: alarms evaluate on the in-memory index either way.
+   */
+  keepAggregates?: boolean;
   /** Samples held in memory before they spill to a temporary file (default: replay-samples.ts). */
   spillAt?: number;
 }): Promise<ReplaySummary> {
@@ -210,20 +215,26 @@ export async function replay(options: {
     await engine.tick(start);
 
     options.onProgress?.({ events: summary.events, samples: samples.size, phase: "evaluating" });
+    engine.alarms.deferStateWrites();
     await evaluateOnEventTime({
       engine,
       clock,
       samples: samples.sorted(),
       series,
       start,
-      store: async (aggregates) => {
-        await engine.store.commit({ events: [], streams: [], aggregates });
-      },
+      store:
+        options.keepAggregates === false
+          ? undefined
+          : async (aggregates) => {
+              await engine.store.commit({ events: [], streams: [], aggregates });
+              await engine.alarms.flushStateWrites();
+            },
     });
     // Let every alarm see its window pass after the last event.
     const end = last + engine.alarms.longestRangeMs() + 120_000;
     clock.set(end);
     await engine.tick(end);
+    await engine.alarms.flushStateWrites({ stop: true });
     return summary;
   } finally {
     samples.close();

@@ -63,6 +63,18 @@ describe("the seed pack on event time", () => {
         assert.equal(summary.events, 4);
         assert.equal(summary.matched, 3);
         assert.deepEqual(timeline(t.transitions), EXPECTED);
+        // Replay defers its state writes; by its end the store holds every one of them.
+        const stored = await t.engine.store.queryAlarmHistory({
+          historyItemType: "StateUpdate",
+          ascending: true,
+          limit: 100,
+        });
+        assert.deepEqual(
+          stored.map((h) => `${h.timestamp} ${h.alarmName}`).sort(),
+          t.transitions.map((x) => `${x.timestamp} ${x.alarm.alarmName}`).sort(),
+        );
+        for (const a of await t.engine.store.listAlarms())
+          assert.equal(a.stateValue, t.engine.alarms.get(a.alarmName)?.stateValue, a.alarmName);
         // The reason names the datapoint, as CloudWatch does.
         assert.equal(
           t.transitions.find((x) => x.alarm.alarmName === "Root account usage")?.reason,

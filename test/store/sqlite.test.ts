@@ -29,6 +29,35 @@ const open = (path: string, migrations?: readonly Migration[]) =>
 storeContract("sqlite file", () => open(newPath("contract")));
 
 describe("SQLite store", () => {
+  test("a scratch store (replay's throwaway one) keeps its data without a journal on disk or a change feed", async () => {
+    const path = newPath("scratch");
+    const store = await openSqliteStore({ path, mergeSketch: contractMergeSketch, scratch: true });
+    try {
+      assert.equal(store.settings().journalMode, "memory");
+      assert.equal(store.settings().synchronous, 0);
+      const m = { namespace: "N", metricName: "A", dimensions: [] };
+      const a: MetricAggregate = {
+        metric: m,
+        timestamp: 60_000,
+        resolution: 60,
+        unit: "Count",
+        sampleCount: 1,
+        sum: 2,
+        min: 2,
+        max: 2,
+      };
+      const start = await store.aggregateChangeHead();
+      await store.commit({ events: [], streams: [], aggregates: [a, a] });
+      assert.deepEqual(
+        (await store.queryAggregates(m, 0, 120_000)).map((x) => [x.timestamp, x.sampleCount, x.sum]),
+        [[60_000, 2, 4]],
+      );
+      assert.deepEqual((await store.aggregateChangesSince(start, 10)).changes, []);
+    } finally {
+      await store.close();
+    }
+  });
+
   test("change feed: one connection sees the aggregates another committed, as deltas, in order, paged", async () => {
     const path = newPath("feed");
     const writer = await open(path);

@@ -60,6 +60,12 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Tests only: the migrations to bring the file to. */
   migrations?: readonly Migration[];
+  /**
+   * A throwaway store that one process writes and nobody follows (replay's temporary data directory):
+   * commits are not journaled to disk (a crash loses the file, which is deleted anyway) and aggregates
+   * skip the change feed, which only other processes read.
+   */
+  scratch?: boolean;
 }
 
 /** How long the aggregate change log keeps a change (followers poll every second or so). */
@@ -91,9 +97,12 @@ export class SqliteStore implements Store {
   readonly #writer = randomUUID();
   #commitsSincePrune = 0;
 
-  private constructor(db: Database.Database, path: string) {
+  readonly #scratch: boolean;
+
+  private constructor(db: Database.Database, path: string, scratch: boolean) {
     this.#db = db;
     this.path = path;
+    this.#scratch = scratch;
     this.#commit = db.transaction((batch: CommitBatch) => this.#commitSync(batch));
   }
 
@@ -113,8 +122,13 @@ export class SqliteStore implements Store {
       // loses nothing committed — the WAL is written before commit returns and the OS keeps it. Either
       // way the file is consistent, and ingest checkpoints are written in the same transactions as the
       // events, so ingest resumes exactly where the surviving data ends.
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
+      if (options.scratch) {
+        db.pragma("journal_mode = MEMORY");
+        db.pragma("synchronous = OFF");
+      } else {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+      }
       db.pragma("foreign_keys = ON");
       db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       migrate(db, path, options.migrations ?? MIGRATIONS);
@@ -129,7 +143,7 @@ export class SqliteStore implements Store {
       if (err instanceof SchemaError) throw err;
       throw new Error(`cannot open the store ${path}: ${(err as Error).message}`, { cause: err });
     }
-    return new SqliteStore(db, path);
+    return new SqliteStore(db, path, options.scratch === true);
   }
 
   // ---- plumbing ----
@@ -529,7 +543,7 @@ export class SqliteStore implements Store {
           sketch: a.sketch ?? null,
         };
         upsert.run(row);
-        logChange.run({ ...row, writer: this.#writer, committedAt });
+        if (!this.#scratch) logChange.run({ ...row, writer: this.#writer, committedAt });
       }
       // The log keeps a day: a follower further behind than that reloads (see aggregateChangesSince).
       if (++this.#commitsSincePrune >= 1000) {
