@@ -17,7 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openEngine } from "../src/cli/open-engine.js";
@@ -27,7 +27,7 @@ import { Engine } from "../src/engine/engine.js";
 import { installPack } from "../src/engine/install-pack.js";
 import { replay } from "../src/engine/replay.js";
 import { ingestSources } from "../src/ingest/ingest-sources.js";
-import { sourceEventBatches } from "../src/ingest/source-events.js";
+import { listSourceInputs } from "../src/ingest/source-events.js";
 import { mergeSketch, sketchOf } from "../src/metrics/sketch-codec.js";
 import type { Pack } from "../src/packs/pack.js";
 import { CIS_FILTERS, SEED_FILTERS } from "../src/packs/patterns.js";
@@ -108,6 +108,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     if (selected(opts, "ingest/replay")) {
       fullGc();
       const clock = new ManualClock(0);
+      const threads = availableParallelism();
       // As `trailwatch replay` opens it without --data-dir: a temporary scratch store.
       const opened = await openEngine({
         temporary: true,
@@ -128,7 +129,9 @@ export async function run(opts: BenchOptions): Promise<void> {
         onProgress: (p) => {
           if (p.phase === "evaluating") readMs = performance.now() - t0;
         },
-        events: sourceEventBatches([join(dir, "trail")], { onSkip: () => skipped++ }),
+        inputs: { list: await listSourceInputs([join(dir, "trail")], {}), onSkip: () => skipped++ },
+        threads,
+        attribute: true,
         keepAggregates: false,
         skipped: [],
       });

@@ -37,36 +37,6 @@ export class SkipLog {
   }
 }
 
-/** Counts of keys, keeping at most `cap` distinct ones (later newcomers are counted as "(other)"). */
-export class TopCounter {
-  private readonly counts = new Map<string, number>();
-  constructor(private readonly cap = 10_000) {}
-
-  add(key: string): void {
-    const n = this.counts.get(key);
-    if (n !== undefined) this.counts.set(key, n + 1);
-    else if (this.counts.size < this.cap) this.counts.set(key, 1);
-    else this.counts.set("(other)", (this.counts.get("(other)") ?? 0) + 1);
-  }
-
-  top(n: number): [string, number][] {
-    return [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
-  }
-}
-
-/** Who did it: the identity's ARN, else its type and principal, as CloudTrail records them. */
-export function identityOf(record: Record<string, unknown>): string {
-  const ui = record.userIdentity as Record<string, unknown> | undefined;
-  if (!ui || typeof ui !== "object") return "(no userIdentity)";
-  if (typeof ui.arn === "string") return ui.arn;
-  if (typeof ui.invokedBy === "string") return `${String(ui.type ?? "?")} ${ui.invokedBy}`;
-  return `${String(ui.type ?? "?")}${typeof ui.principalId === "string" ? ` ${ui.principalId}` : ""}`;
-}
-
-export function sourceIpOf(record: Record<string, unknown>): string {
-  return typeof record.sourceIPAddress === "string" ? record.sourceIPAddress : "(none)";
-}
-
 export interface AlarmTimeline {
   alarmName: string;
   transitions: { timestamp: number; oldState: string; newState: string }[];

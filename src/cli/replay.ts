@@ -1,12 +1,12 @@
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { ManualClock } from "../engine/clock.js";
 import type { AlarmTransition } from "../engine/transitions.js";
 import type { SkippedInput } from "../ingest/cloudtrail-events.js";
 import { LogFileError } from "../ingest/log-file-error.js";
-import { type SourceBatch, sourceEventBatches } from "../ingest/source-events.js";
+import { listSourceInputs } from "../ingest/source-events.js";
 import { loadPack, PackError } from "../packs/pack.js";
 import { CliExit, ExitCode } from "./exit-codes.js";
-import { AlarmAttribution } from "./ingest-attribution.js";
 import { progressBar } from "./ingest-progress.js";
 import { type AlarmTimeline, alarmLines, SkipLog } from "./ingest-summary.js";
 import { parseTimeOption } from "./ingest-time.js";
@@ -19,6 +19,7 @@ interface ReplayOptions {
   keepEvents?: boolean;
   since?: string;
   until?: string;
+  threads?: string;
 }
 
 function iso(t: number): string {
@@ -52,6 +53,10 @@ export function registerReplayCommand(program: Command): void {
     .option("--data-dir <dir>", "keep the results in this data directory (default: a temporary one)")
     .option("--json", "print every alarm state transition as one JSON line")
     .option("--keep-events", "also store every log event in the data directory")
+    .option(
+      "--threads <n>",
+      "worker threads that read and filter the inputs (default: one per CPU; 1 = all on the main thread)",
+    )
     .action(async (sources: string[], options: ReplayOptions) => {
       await runReplay(sources, options);
     });
@@ -65,6 +70,17 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     if (e instanceof PackError) throw new CliExit(ExitCode.usage, `trailwatch replay: ${e.message}\n`);
     throw e;
   }
+  const threads = options.threads === undefined ? availableParallelism() : Number(options.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new CliExit(ExitCode.usage, "trailwatch replay: --threads needs a positive whole number\n");
+  const now = Date.now();
+  const since = options.since === undefined ? undefined : parseTimeOption(options.since, now);
+  const until = options.until === undefined ? undefined : parseTimeOption(options.until, now);
+  if (
+    (options.since !== undefined && since === undefined) ||
+    (options.until !== undefined && until === undefined)
+  )
+    throw new CliExit(ExitCode.usage, "trailwatch replay: invalid --since or --until\n");
   const clock = new ManualClock(0);
   // Kept for the summary: the few fields it prints (not the alarm record each transition carries), and
   // each alarm once.
@@ -97,58 +113,45 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
   });
   const skipped: SkippedInput[] = [];
   const skips = new SkipLog();
-  const now = Date.now();
-  const since = options.since === undefined ? undefined : parseTimeOption(options.since, now);
-  const until = options.until === undefined ? undefined : parseTimeOption(options.until, now);
-  if (
-    (options.since !== undefined && since === undefined) ||
-    (options.until !== undefined && until === undefined)
-  )
-    throw new CliExit(ExitCode.usage, "trailwatch replay: invalid --since or --until\n");
   const bar = progressBar(options.json !== true);
-  const attribution = options.json ? undefined : new AlarmAttribution(pack);
   let eventsRead = 0;
   let bytesDone = 0;
-  const batches = sourceEventBatches(sources, {
-    range: { since, until },
-    onSkip: (s) => {
-      skips.add(s);
-      skipped.push({ source: s.offset === undefined ? s.input : `${s.input}@${s.offset}`, reason: s.reason });
-    },
-    onInput: (input, done, total) => {
-      bytesDone += input.size;
-      bar.update({
-        inputsDone: done,
-        inputs: total,
-        events: eventsRead,
-        bytesDone,
-        bytes: Math.max(bytesDone, 1),
-      });
-    },
-  });
-  // The attribution counts a document's events once the document is known to be readable, as replay does.
-  async function* observed(): AsyncGenerator<SourceBatch> {
-    let input: number | undefined;
-    for await (const batch of batches) {
-      if (batch.input !== input) attribution?.settle();
-      input = batch.input;
-      if (batch.void) attribution?.rollback();
-      eventsRead += batch.events.length;
-      if (attribution) for (const e of batch.events) attribution.observe(e);
-      if (!batch.provisional) attribution?.settle();
-      yield batch;
-    }
-    attribution?.settle();
-  }
   try {
     const { replay } = await import("../engine/replay.js");
+    const range = { since, until };
+    const list = await listSourceInputs(sources, { range });
     let summary: Awaited<ReturnType<typeof replay>>;
     try {
       summary = await replay({
         engine: opened.engine,
         clock,
         pack,
-        events: observed(),
+        inputs: {
+          list,
+          range,
+          onSkip: (s) => {
+            skips.add(s);
+            skipped.push({
+              source: s.offset === undefined ? s.input : `${s.input}@${s.offset}`,
+              reason: s.reason,
+            });
+          },
+          onInput: (input, done, total) => {
+            bytesDone += input.size;
+            bar.update({
+              inputsDone: done,
+              inputs: total,
+              events: eventsRead,
+              bytesDone,
+              bytes: Math.max(bytesDone, 1),
+            });
+          },
+        },
+        onProgress: (p) => {
+          eventsRead = p.events;
+        },
+        threads,
+        attribute: !options.json,
         skipped,
         keepEvents: options.keepEvents === true,
         keepAggregates: options.dataDir !== undefined,
@@ -156,6 +159,7 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     } finally {
       bar.stop();
     }
+    const attribution = summary.attribution;
     if (!options.json) {
       const lines: string[] = [];
       for (const t of transitions) {

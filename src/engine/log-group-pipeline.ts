@@ -64,6 +64,11 @@ export class LogGroupPipeline {
     return this.compiled.length;
   }
 
+  /** The JSON root of the event `process` just saw (undefined when not a JSON object), without a second parse. */
+  parsedRoot(message: string): Record<string, unknown> | undefined {
+    return this.set.parsedRoot(message);
+  }
+
   /** "Who did it" for an event `process` just matched: parsed once, reusing the filter set's parse. */
   summaryOf(message: string, timestamp: number): EventSummary {
     return summarizeParsedLogEvent(this.set.parsedRoot(message), message, timestamp);

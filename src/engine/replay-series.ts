@@ -22,7 +22,7 @@ export class SeriesTable {
   /** seriesKey + unit -> id: two spellings of one series share an id, as AggregateBatch merges them. */
   private readonly byCanonical = new Map<string, number>();
 
-  idOf(s: TimedSample): number {
+  idOf(s: Pick<TimedSample, "namespace" | "metricName" | "dimensions" | "unit">): number {
     let spelling = `${s.namespace}\u0000${s.metricName}\u0000${s.unit}`;
     for (const _ in s.dimensions) {
       spelling += `\u0000${JSON.stringify(s.dimensions)}`;
@@ -40,6 +40,18 @@ export class SeriesTable {
       this.byCanonical.set(canonical, id);
     }
     this.bySpelling.set(spelling, id);
+    return id;
+  }
+
+  /** The id of a series another table numbered (a replay worker's). */
+  idOfSeries(series: ReplaySeries): number {
+    const canonical = `${series.key}\u0002${series.unit}`;
+    let id = this.byCanonical.get(canonical);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(series);
+      this.byCanonical.set(canonical, id);
+    }
     return id;
   }
 

@@ -48,69 +48,94 @@ export async function* sourceEventBatches(
   specs: readonly string[],
   options: SourceEventsOptions,
 ): AsyncGenerator<SourceBatch> {
+  yield* listedEventBatches(await listSourceInputs(specs, options), options);
+}
+
+/** The inputs the sources name (folders walked, S3 prefixes listed, only the days --since/--until need). */
+export async function listSourceInputs(
+  specs: readonly string[],
+  options: Pick<SourceEventsOptions, "range" | "s3Client">,
+): Promise<Input[]> {
   let client: S3Client | undefined;
   const s3Client = () => {
     client ??= (options.s3Client ?? defaultS3Client)();
     return client;
   };
-  const range = options.range ?? {};
   const inputs: Input[] = [];
-  for await (const input of listInputs(specs, range, s3Client)) inputs.push(input);
+  for await (const input of listInputs(specs, options.range ?? {}, s3Client)) inputs.push(input);
+  return inputs;
+}
+
+/** sourceEventBatches over inputs already listed. */
+export async function* listedEventBatches(
+  inputs: readonly Input[],
+  options: SourceEventsOptions,
+): AsyncGenerator<SourceBatch> {
   let done = 0;
   for (const [index, input] of inputs.entries()) {
-    const progress: ReadProgress = { consumed: 0 };
-    let gave = false;
-    // A document's record problems are told once it is known to be readable at all, as a whole read would.
-    const held: Skip[] = [];
-    try {
-      for await (const batch of readRecordBatches(decompressed(input.open(0)), {
-        batchItems: options.batchItems,
-        streamDocuments: true,
-        progress,
-      })) {
-        const events: CloudTrailLogEvent[] = [];
-        for (const item of batch.items) {
-          if (item.kind === "skip") {
-            const skip = { input: input.name, offset: item.offset, reason: item.reason };
-            if (progress.format === "document") held.push(skip);
-            else options.onSkip(skip);
-            continue;
-          }
-          if (
-            (range.since !== undefined && item.timestamp < range.since) ||
-            (range.until !== undefined && item.timestamp > range.until)
-          )
-            continue;
-          events.push({
-            timestamp: item.timestamp,
-            message: item.message,
-            logStreamName: cloudTrailStreamName(item.account, item.region, input.key),
-          });
-        }
-        if (events.length === 0) continue;
-        gave = true;
-        yield { events, input: index, provisional: progress.format === "document" };
-      }
-      for (const skip of held) options.onSkip(skip);
-    } catch (err) {
-      const code = (err as { code?: unknown } | null)?.code;
-      if (!(err instanceof UnreadableInput) && typeof code !== "string") throw err;
-      const reason =
-        err instanceof UnreadableInput
-          ? err.message
-          : String(code).startsWith("Z_")
-            ? `not valid gzip data (${(err as Error).message})`
-            : (err as Error).message;
-      options.onSkip({
-        input: input.name,
-        offset: err instanceof UnreadableInput ? err.offset : undefined,
-        reason,
-      });
-      // A broken document is used not at all, as when it is read whole; broken JSON lines keep the lines
-      // before the damage.
-      if (gave && progress.format === "document")
-        yield { events: [], input: index, provisional: true, void: true };
-    }
+    yield* inputEventBatches(input, index, options);
     options.onInput?.(input, ++done, inputs.length);
+  }
+}
+
+/** The events of one input (the part of an input that a replay worker reads: src/engine/replay-worker.ts). */
+export async function* inputEventBatches(
+  input: Pick<Input, "name" | "key" | "open">,
+  index: number,
+  options: Pick<SourceEventsOptions, "range" | "onSkip" | "batchItems">,
+): AsyncGenerator<SourceBatch> {
+  const range = options.range ?? {};
+  const progress: ReadProgress = { consumed: 0 };
+  let gave = false;
+  // A document's record problems are told once it is known to be readable at all, as a whole read would.
+  const held: Skip[] = [];
+  try {
+    for await (const batch of readRecordBatches(decompressed(input.open(0)), {
+      batchItems: options.batchItems,
+      streamDocuments: true,
+      progress,
+    })) {
+      const events: CloudTrailLogEvent[] = [];
+      for (const item of batch.items) {
+        if (item.kind === "skip") {
+          const skip = { input: input.name, offset: item.offset, reason: item.reason };
+          if (progress.format === "document") held.push(skip);
+          else options.onSkip(skip);
+          continue;
+        }
+        if (
+          (range.since !== undefined && item.timestamp < range.since) ||
+          (range.until !== undefined && item.timestamp > range.until)
+        )
+          continue;
+        events.push({
+          timestamp: item.timestamp,
+          message: item.message,
+          logStreamName: cloudTrailStreamName(item.account, item.region, input.key),
+        });
+      }
+      if (events.length === 0) continue;
+      gave = true;
+      yield { events, input: index, provisional: progress.format === "document" };
+    }
+    for (const skip of held) options.onSkip(skip);
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (!(err instanceof UnreadableInput) && typeof code !== "string") throw err;
+    const reason =
+      err instanceof UnreadableInput
+        ? err.message
+        : String(code).startsWith("Z_")
+          ? `not valid gzip data (${(err as Error).message})`
+          : (err as Error).message;
+    options.onSkip({
+      input: input.name,
+      offset: err instanceof UnreadableInput ? err.offset : undefined,
+      reason,
+    });
+    // A broken document is used not at all, as when it is read whole; broken JSON lines keep the lines
+    // before the damage.
+    if (gave && progress.format === "document")
+      yield { events: [], input: index, provisional: true, void: true };
   }
 }

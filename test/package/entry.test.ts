@@ -27,3 +27,19 @@ test("the package's main entry, built, imported by name", () => {
     set: [0],
   });
 });
+
+test("the built CLI replays on worker threads (the compiled worker) as on one thread", () => {
+  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+  const replay = (threads: string) =>
+    execFileSync(
+      process.execPath,
+      ["dist/cli/main.js", "replay", "--json", "--threads", threads, "fixtures/sample"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+  const one = replay("1");
+  assert.ok(one.split("\n").filter(Boolean).length >= 2, one);
+  assert.equal(replay("2"), one);
+});
