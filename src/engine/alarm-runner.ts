@@ -4,6 +4,7 @@ import {
   type RuleNode,
   ruleReferencesAlarm,
 } from "../alarms/composite.js";
+import { decidedStateValue } from "../alarms/decided-state.js";
 import {
   evaluatedStateValue,
   evaluateMetricAlarm,
@@ -52,23 +53,6 @@ const TEN_SECONDS = 10_000;
 /** Evaluation step of an alarm: every minute, every 10 s for periods under a minute (CloudWatch's schedule). */
 export function stepOf(a: MetricAlarmConfig): number {
   return a.period < 60 ? TEN_SECONDS : MINUTE;
-}
-
-function combine(
-  aggs: readonly MetricAggregate[],
-): { sampleCount: number; sum: number; min: number; max: number } | null {
-  if (aggs.length === 0) return null;
-  let sampleCount = 0;
-  let sum = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const a of aggs) {
-    sampleCount += a.sampleCount;
-    sum += a.sum;
-    if (a.min < min) min = a.min;
-    if (a.max > max) max = a.max;
-  }
-  return sampleCount === 0 ? null : { sampleCount, sum, min, max };
 }
 
 /**
@@ -344,15 +328,39 @@ export class AlarmRunner {
   /** The per-period datapoints of an alarm's evaluation range at time t, oldest first. */
   datapoints(a: MetricAlarm, t: number): PeriodDatapoint[] {
     const ranges = periodWindows(a, t);
-    const metric = metricOf(a);
     const from = ranges[0]?.start ?? t;
-    const all = this.o.index.range(metric, from, t).filter((x) => a.unit === undefined || x.unit === a.unit);
-    return ranges.map((w) => {
-      const inside = all.filter((x) => x.timestamp >= w.start && x.timestamp < w.end);
-      const c = combine(inside);
-      if (c === null) return { timestamp: w.start, value: null };
-      return { timestamp: w.start, value: statisticValue(a, c, inside), sampleCount: c.sampleCount };
-    });
+    // In time order (MetricIndex.range), so each window is the next run of it: one walk for all windows.
+    const all = this.o.index.range(metricOf(a), from, t);
+    const out: PeriodDatapoint[] = [];
+    let i = 0;
+    for (const w of ranges) {
+      while (i < all.length && all[i].timestamp < w.start) i++;
+      let sampleCount = 0;
+      let sum = 0;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      let inside: MetricAggregate[] | undefined;
+      for (; i < all.length && all[i].timestamp < w.end; i++) {
+        const x = all[i];
+        if (a.unit !== undefined && x.unit !== a.unit) continue;
+        sampleCount += x.sampleCount;
+        sum += x.sum;
+        if (x.min < min) min = x.min;
+        if (x.max > max) max = x.max;
+        if (a.extendedStatistic) {
+          inside ??= [];
+          inside.push(x);
+        }
+      }
+      if (sampleCount === 0) out.push({ timestamp: w.start, value: null });
+      else
+        out.push({
+          timestamp: w.start,
+          value: statisticValue(a, { sampleCount, sum, min, max }, inside ?? []),
+          sampleCount,
+        });
+    }
+    return out;
   }
 
   /** Evaluates one metric alarm at time t; stores and announces a transition. */
@@ -360,7 +368,7 @@ export class AlarmRunner {
     if (!this.evaluating) return;
     const points = this.datapoints(a, t);
     // The state first; the reason texts (most of an evaluation's cost) only for a transition.
-    const next = evaluatedStateValue(a, points, a);
+    const next = decidedStateValue(a, points, a.stateValue) ?? evaluatedStateValue(a, points, a);
     const changed = next !== a.stateValue;
     if (mode === "early" && (!changed || next !== "ALARM")) return;
     if (!changed) {

@@ -10,6 +10,7 @@ import {
   evaluatedStateValue,
   evaluateMetricAlarm,
 } from "../../src/alarms/evaluate.js";
+import { decidedStateValue } from "../../src/alarms/decided-state.js";
 import type { AlarmStateValue, ComparisonOperator, TreatMissingData } from "../../src/store/types.js";
 import { rng } from "../helpers/random.js";
 
@@ -49,5 +50,42 @@ test("evaluatedStateValue agrees with evaluateMetricAlarm on 20,000 generated ev
       full.stateValue,
       JSON.stringify({ config, points, previous }),
     );
+    // The allocation-free path the scheduler runs gives the same state.
+    assert.equal(
+      decidedStateValue(config, points, previous.stateValue),
+      full.stateValue,
+      `decidedStateValue: ${JSON.stringify({ config, points, previous })}`,
+    );
   }
+});
+
+test("decidedStateValue leaves to the full evaluation what only it can tell", () => {
+  const config: EvaluatedAlarmConfig = {
+    namespace: "N",
+    period: 60,
+    evaluationPeriods: 3,
+    threshold: 1,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "missing",
+    statistic: "Sum",
+  };
+  const point = (value: number | null) => ({ timestamp: 0, value, sampleCount: 1 });
+  // A range shorter than N is padded by the full evaluation.
+  assert.equal(decidedStateValue(config, [point(5)], "OK"), undefined);
+  // A percentile alarm whose low-sample rule may keep the state.
+  const p99: EvaluatedAlarmConfig = {
+    ...config,
+    statistic: undefined,
+    extendedStatistic: "p99",
+    evaluateLowSampleCountPercentile: "ignore" as const,
+  };
+  assert.equal(decidedStateValue(p99, [point(5), point(5), point(5)], "OK"), undefined);
+  assert.equal(
+    decidedStateValue(
+      { ...p99, evaluateLowSampleCountPercentile: "evaluate" as const },
+      [point(5), point(5), point(5)],
+      "OK",
+    ),
+    "ALARM",
+  );
 });
