@@ -31,7 +31,6 @@ export function decidedStateValue(
   const m = config.datapointsToAlarm ?? n;
   const op = config.comparisonOperator;
   const threshold = config.threshold;
-  const verdict = (breaching: number): AlarmStateValue => (breaching >= m ? "ALARM" : "OK");
 
   // Rule 1: the last N periods all have data.
   let lastNReal = true;
@@ -39,7 +38,7 @@ export function decidedStateValue(
   if (lastNReal) {
     let breaching = 0;
     for (let i = r - n; i < r; i++) if (breaches(points[i].value as number, op, threshold)) breaching++;
-    return verdict(breaching);
+    return breaching >= m ? "ALARM" : "OK";
   }
   let real = 0;
   let realBreaching = 0;
@@ -59,12 +58,12 @@ export function decidedStateValue(
       seen++;
       if (breaches(v, op, threshold)) breaching++;
     }
-    return verdict(breaching);
+    return breaching >= m ? "ALARM" : "OK";
   }
   // Rule 3: fewer than N.
   const treat = config.namespace === ALWAYS_IGNORE_NAMESPACE ? "ignore" : config.treatMissingData;
-  if (treat === "breaching") return verdict(realBreaching + (n - real));
-  if (treat === "notBreaching") return verdict(realBreaching);
+  if (treat === "breaching") return realBreaching + (n - real) >= m ? "ALARM" : "OK";
+  if (treat === "notBreaching") return realBreaching >= m ? "ALARM" : "OK";
   if (real === 0) return treat === "ignore" ? previous : "INSUFFICIENT_DATA";
   if (realBreaching === real) {
     // Premature alarm: the oldest real point of the last N is at least M periods old.
@@ -74,5 +73,5 @@ export function decidedStateValue(
       break;
     }
   }
-  return verdict(realBreaching);
+  return realBreaching >= m ? "ALARM" : "OK";
 }

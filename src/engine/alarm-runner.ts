@@ -325,12 +325,24 @@ export class AlarmRunner {
     return Math.floor(t / step) * step;
   }
 
+  /** Each alarm record's series key (records are replaced on every change, so this never goes stale). */
+  readonly #keys = new WeakMap<MetricAlarm, string>();
+
+  private keyOf(a: MetricAlarm): string {
+    let key = this.#keys.get(a);
+    if (key === undefined) {
+      key = seriesKey(metricOf(a));
+      this.#keys.set(a, key);
+    }
+    return key;
+  }
+
   /** The per-period datapoints of an alarm's evaluation range at time t, oldest first. */
   datapoints(a: MetricAlarm, t: number): PeriodDatapoint[] {
     const ranges = periodWindows(a, t);
     const from = ranges[0]?.start ?? t;
     // In time order (MetricIndex.range), so each window is the next run of it: one walk for all windows.
-    const all = this.o.index.range(metricOf(a), from, t);
+    const all = this.o.index.rangeOf(this.keyOf(a), from, t);
     const out: PeriodDatapoint[] = [];
     let i = 0;
     for (const w of ranges) {

@@ -19,6 +19,8 @@ interface Series {
   /** Latest bucket timestamp with data, for skipping idle alarms. */
   latest: number;
   highResolution: boolean;
+  /** Some bucket holds a second unit (under key + 0.5): lookups must try both keys. */
+  splitUnits: boolean;
 }
 
 /**
@@ -35,7 +37,13 @@ export class MetricIndex {
     const key = seriesKey(agg.metric);
     let s = this.series.get(key);
     if (!s) {
-      s = { metric: agg.metric, buckets: new Map(), latest: Number.NEGATIVE_INFINITY, highResolution: false };
+      s = {
+        metric: agg.metric,
+        buckets: new Map(),
+        latest: Number.NEGATIVE_INFINITY,
+        highResolution: false,
+        splitUnits: false,
+      };
       this.series.set(key, s);
     }
     const bucketKey = agg.timestamp * 2 + (agg.resolution === 1 ? 1 : 0);
@@ -45,6 +53,7 @@ export class MetricIndex {
     else {
       // Another unit in the same bucket: keep them apart under a distinct key (rare; PutMetricData only).
       s.buckets.set(bucketKey + 0.5, { ...agg, metric: s.metric });
+      s.splitUnits = true;
     }
     if (agg.timestamp > s.latest) s.latest = agg.timestamp;
     if (agg.resolution === 1) s.highResolution = true;
@@ -52,7 +61,12 @@ export class MetricIndex {
 
   /** Aggregates of exactly this series with timestamp in [from, to). */
   range(metric: MetricId, from: number, to: number): MetricAggregate[] {
-    const s = this.series.get(seriesKey(metric));
+    return this.rangeOf(seriesKey(metric), from, to);
+  }
+
+  /** As range, for a series' key (seriesKey) a caller keeps. */
+  rangeOf(key: string, from: number, to: number): MetricAggregate[] {
+    const s = this.series.get(key);
     if (!s) return [];
     const out: MetricAggregate[] = [];
     const minutes = (to - from) / 60_000;
@@ -61,6 +75,7 @@ export class MetricIndex {
       for (let t = from; t < to; t += 60_000) {
         const a = s.buckets.get(t * 2);
         if (a) out.push(a);
+        if (!s.splitUnits) continue;
         const other = s.buckets.get(t * 2 + 0.5);
         if (other) out.push(other);
       }

@@ -136,6 +136,7 @@ async function readInputs(): Promise<void> {
         open.index,
         {
           range: setup.range,
+          inflateInPlace: true,
           onSkip: (skip) => send({ t: "skip", skip }),
         },
       ))

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable, type TransformOptions } from "node:stream";
-import { createGunzip, type ZlibOptions } from "node:zlib";
+import { createGunzip, gunzipSync, type ZlibOptions } from "node:zlib";
 import { STDIN_PATH } from "./log-file-error.js";
 
 /** Decompressed bytes per chunk, and chunks inflated ahead of the reader. */
@@ -69,5 +69,74 @@ export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<
     yield* gunzip as AsyncIterable<Buffer>;
   } finally {
     gunzip.destroy();
+  }
+}
+
+/** Gzipped inputs up to this size are inflated in one call by `inflatedInPlace`. */
+const INFLATE_AT_ONCE_COMPRESSED = 16 * 1024 * 1024;
+const INFLATE_AT_ONCE_OUTPUT = 256 * 1024 * 1024;
+
+/**
+ * As `decompressed`, but a small gzipped input (a CloudTrail file, an S3 object) is inflated in one call
+ * on the calling thread rather than streamed through zlib's thread pool: for a worker thread that has a
+ * CPU to itself, the pool's hand-offs cost more than they give. Anything else — a large input, or one
+ * that does not inflate cleanly (so that a truncated file yields the same partial data and error as
+ * when streamed) — goes through `decompressed`.
+ */
+export async function* inflatedInPlace(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const held: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  let failure: unknown;
+  try {
+    while (
+      size < INFLATE_AT_ONCE_COMPRESSED &&
+      (size < 2 || isGzip(held[0].length >= 2 ? held[0] : Buffer.concat(held)))
+    ) {
+      const r = await chunks.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      held.push(r.value);
+      size += r.value.length;
+    }
+  } catch (err) {
+    failure = err; // the bytes before it are read as they would have been streamed, then it is thrown
+  }
+  if (ended && size >= 2 && isGzip(held[0].length >= 2 ? held[0] : Buffer.concat(held))) {
+    const head = Buffer.concat(held);
+    let out: Buffer | undefined;
+    try {
+      out = gunzipSync(head, { maxOutputLength: INFLATE_AT_ONCE_OUTPUT });
+    } catch {
+      out = undefined; // streamed below: the same data and the same error as without this shortcut
+    }
+    if (out !== undefined) {
+      for (let i = 0; i < out.length; i += GUNZIP_CHUNK_BYTES) yield out.subarray(i, i + GUNZIP_CHUNK_BYTES);
+      return;
+    }
+  }
+  // The chunks as they came (a truncated stream's partial output depends on where its chunks end).
+  yield* decompressed(replayed(held, chunks, failure));
+}
+
+/** `held`, then the rest of `chunks` — or, when reading them had failed, that failure. */
+async function* replayed(
+  held: Buffer[],
+  chunks: AsyncIterator<Buffer>,
+  failure: unknown,
+): AsyncGenerator<Buffer> {
+  try {
+    yield* held;
+    if (failure !== undefined) throw failure;
+    for (;;) {
+      const r = await chunks.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await chunks.return?.();
   }
 }

@@ -21,7 +21,12 @@ export class JsonScanError extends Error {
     reason: string,
     readonly atEnd = false,
   ) {
+    // No stack: a streaming reader meets one at the end of nearly every chunk (atEnd) and retries, and
+    // the others become UnreadableInput reports; capturing stacks was a measurable part of reading.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(reason);
+    Error.stackTraceLimit = limit;
   }
 }
 
