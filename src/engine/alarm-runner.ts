@@ -404,11 +404,11 @@ export class AlarmRunner {
    * be undone by more data in the same period (Sum, SampleCount or Maximum above a threshold with
    * non-negative data; Minimum below one): the next scheduled evaluation is then certain to agree.
    */
-  async evaluateEarly(metrics: readonly MetricId[], now: number): Promise<void> {
+  async evaluateEarly(metrics: readonly MetricId[], now: number, keys?: readonly string[]): Promise<void> {
     if (!this.evaluating) return;
     const seen = new Set<string>();
-    for (const m of metrics) {
-      const names = this.byMetric.get(seriesKey(m));
+    for (let i = 0; i < metrics.length; i++) {
+      const names = this.byMetric.get(keys?.[i] ?? seriesKey(metrics[i]));
       if (!names) continue;
       for (const name of names) {
         if (seen.has(name)) continue;

@@ -314,12 +314,18 @@ export class Engine {
   }
 
   /** Aggregates already stored (or about to be): into the index, then early evaluation of their alarms. */
-  async publishAggregates(aggregates: readonly MetricAggregate[], now: number): Promise<void> {
-    for (const a of aggregates) this.index.add(a);
+  /** `keys`: each aggregate's seriesKey, when the caller has them (replay). */
+  async publishAggregates(
+    aggregates: readonly MetricAggregate[],
+    now: number,
+    keys?: readonly string[],
+  ): Promise<void> {
+    for (let i = 0; i < aggregates.length; i++) this.index.add(aggregates[i], keys?.[i]);
     if (aggregates.length > 0)
       await this.alarms.evaluateEarly(
         aggregates.map((a) => a.metric),
         now,
+        keys,
       );
   }
 

@@ -33,8 +33,8 @@ export class MetricIndex {
 
   constructor(private readonly mergeSketch?: SketchMerge) {}
 
-  add(agg: MetricAggregate): void {
-    const key = seriesKey(agg.metric);
+  /** Adds an aggregate; `key` = seriesKey(agg.metric), when the caller has it. */
+  add(agg: MetricAggregate, key = seriesKey(agg.metric)): void {
     let s = this.series.get(key);
     if (!s) {
       s = {

@@ -66,12 +66,15 @@ export async function evaluateOnEventTime(o: EventTimeOptions): Promise<void> {
   let nextBoundary = Math.floor(o.start / step) * step + step;
   let evictedAt = o.start;
   let deferred: MetricAggregate[] = [];
+  let deferredKeys: string[] = [];
   let deferredAt = 0;
   const flushDeferred = async () => {
     if (deferred.length === 0) return;
     const aggregates = deferred;
+    const keys = deferredKeys;
     deferred = [];
-    await engine.publishAggregates(aggregates, deferredAt);
+    deferredKeys = [];
+    await engine.publishAggregates(aggregates, deferredAt, keys);
   };
 
   // The current minute's aggregates per series, for the store; completed minutes wait in `toStore`.
@@ -153,11 +156,18 @@ export async function evaluateOnEventTime(o: EventTimeOptions): Promise<void> {
       }
     }
     if (quietWhileAlarming(touched)) {
-      for (const a of aggregates) deferred.push(a);
+      for (let k = 0; k < aggregates.length; k++) {
+        deferred.push(aggregates[k]);
+        deferredKeys.push(series.list[touched[k]].key);
+      }
       deferredAt = t;
     } else {
       await flushDeferred();
-      await engine.publishAggregates(aggregates, t);
+      await engine.publishAggregates(
+        aggregates,
+        t,
+        touched.map((id) => series.list[id].key),
+      );
     }
   }
   await flushDeferred();

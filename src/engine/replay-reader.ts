@@ -77,6 +77,8 @@ export class ReplayReader {
   /** Settled totals. */
   readonly totals = emptyTotals();
   readonly attribution: Attribution | undefined;
+  /** Attribution key (namespace + metric name) by series id. */
+  private readonly attributionKeys: string[] = [];
   /** The provisional input still being checked, and its totals so far. */
   private open: { input?: number; totals: Totals } | undefined;
 
@@ -129,22 +131,28 @@ export class ReplayReader {
     const { pipeline, context, series, samples } = this.o;
     if (!pipeline) return 0;
     const attribution = this.attribution;
+    const keys = this.attributionKeys;
     let matched = 0;
     let t = 0;
-    let metrics: string[] | undefined;
+    // The metrics the current event fed (reused: most events feed none or one).
+    const metrics: string[] = [];
     const emit = (s: Parameters<Parameters<LogGroupPipeline["process"]>[2]>[0]) => {
-      samples.add(t, series.idOf(s), s.value);
+      const id = series.idOf(s);
+      samples.add(t, id, s.value);
       if (attribution === undefined || !s.matched) return;
-      const k = attributionKey(s.namespace, s.metricName);
-      if (metrics === undefined) metrics = [k];
-      else if (!metrics.includes(k)) metrics.push(k);
+      let k = keys[id];
+      if (k === undefined) {
+        k = attributionKey(s.namespace, s.metricName);
+        keys[id] = k;
+      }
+      if (!metrics.includes(k)) metrics.push(k);
     };
     for (const e of events) {
       t = e.timestamp;
-      metrics = undefined;
+      metrics.length = 0;
       if (pipeline.process(e.message, context, emit).length === 0) continue;
       matched++;
-      if (metrics !== undefined) attribution!.observe(metrics, pipeline.parsedRoot(e.message));
+      if (metrics.length > 0) attribution!.observe(metrics, pipeline.parsedRoot(e.message));
     }
     return matched;
   }

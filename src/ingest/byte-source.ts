@@ -75,6 +75,8 @@ export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<
 /** Gzipped inputs up to this size are inflated in one call by `inflatedInPlace`. */
 const INFLATE_AT_ONCE_COMPRESSED = 16 * 1024 * 1024;
 const INFLATE_AT_ONCE_OUTPUT = 256 * 1024 * 1024;
+/** Inflated output handed on in one piece up to this size. */
+const ONE_PIECE_OUTPUT = 32 * 1024 * 1024;
 
 /**
  * As `decompressed`, but a small gzipped input (a CloudTrail file, an S3 object) is inflated in one call
@@ -114,7 +116,10 @@ export async function* inflatedInPlace(raw: AsyncIterable<Buffer>): AsyncGenerat
       out = undefined; // streamed below: the same data and the same error as without this shortcut
     }
     if (out !== undefined) {
-      for (let i = 0; i < out.length; i += GUNZIP_CHUNK_BYTES) yield out.subarray(i, i + GUNZIP_CHUNK_BYTES);
+      // One piece when it is small enough: the reader then decodes and scans it in one go, with no
+      // step retried at chunk ends.
+      const piece = out.length <= ONE_PIECE_OUTPUT ? out.length : GUNZIP_CHUNK_BYTES;
+      for (let i = 0; i < out.length; i += piece) yield out.subarray(i, i + piece);
       return;
     }
   }
