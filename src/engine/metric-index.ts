@@ -64,6 +64,17 @@ export class MetricIndex {
     return this.rangeOf(seriesKey(metric), from, to);
   }
 
+  /**
+   * A series' buckets by minute (key: the minute's epoch ms × 2), when every bucket is a one-unit
+   * minute bucket: what an evaluation can look up minute by minute. Null = no such series; undefined =
+   * the series has high-resolution or split-unit buckets (use rangeOf).
+   */
+  minuteBuckets(key: string): ReadonlyMap<number, MetricAggregate> | null | undefined {
+    const s = this.series.get(key);
+    if (!s) return null;
+    return s.highResolution || s.splitUnits ? undefined : s.buckets;
+  }
+
   /** As range, for a series' key (seriesKey) a caller keeps. */
   rangeOf(key: string, from: number, to: number): MetricAggregate[] {
     const s = this.series.get(key);

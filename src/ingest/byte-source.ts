@@ -73,8 +73,8 @@ export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<
 }
 
 /** Gzipped inputs up to this size are inflated in one call by `inflatedInPlace`. */
-const INFLATE_AT_ONCE_COMPRESSED = 16 * 1024 * 1024;
-const INFLATE_AT_ONCE_OUTPUT = 256 * 1024 * 1024;
+const INFLATE_AT_ONCE_COMPRESSED = 8 * 1024 * 1024;
+const INFLATE_AT_ONCE_OUTPUT = 64 * 1024 * 1024;
 /** Inflated output handed on in one piece up to this size. */
 const ONE_PIECE_OUTPUT = 32 * 1024 * 1024;
 
