@@ -2,7 +2,9 @@
  * Who is behind each metric in a replay: for the events a metric filter matched, counts of their
  * identities and source IPs per metric (namespace + name), for the summary's "top identities / source IPs"
  * of each alarm. Pass 1 feeds it from the record the filters already parsed (no second parse); counts
- * wait for the input to be settled, like the samples, and worker threads' counts are merged.
+ * wait for the input to be settled, like the samples, and worker threads' counts are merged at the end
+ * (sums: the order does not matter, except past the cap of distinct keys, where which newcomers count as
+ * "(other)" depends on what was seen first).
  */
 
 /** Distinct keys counted per metric and kind before newcomers count as "(other)": bounded memory. */
@@ -30,11 +32,20 @@ export function sourceIpOf(record: Record<string, unknown>): string {
   return typeof record.sourceIPAddress === "string" ? record.sourceIPAddress : "(none)";
 }
 
-function bump(counts: Counts, key: string, n: number): void {
+/** Adds `n` to a key's count; returns 1 when the key is new. */
+function bump(counts: Counts, key: string, n: number): number {
   const had = counts.get(key);
-  if (had !== undefined) counts.set(key, had + n);
-  else if (counts.size < CAP) counts.set(key, n);
-  else counts.set("(other)", (counts.get("(other)") ?? 0) + n);
+  if (had !== undefined) {
+    counts.set(key, had + n);
+    return 0;
+  }
+  if (counts.size < CAP) {
+    counts.set(key, n);
+    return 1;
+  }
+  const other = counts.get("(other)");
+  counts.set("(other)", (other ?? 0) + n);
+  return other === undefined ? 1 : 0;
 }
 
 function topOf(counts: Counts | undefined, n: number): [string, number][] {
@@ -47,6 +58,12 @@ export class Attribution {
   private readonly ips = new Map<string, Counts>();
   /** Observed, not counted yet: metric key, identity, source IP. */
   private readonly pending: string[] = [];
+  /** Distinct keys counted (identities and IPs of every metric). */
+  private distinct = 0;
+
+  get size(): number {
+    return this.distinct;
+  }
 
   /** An event that fed these metrics; it counts at the next settle. */
   observe(metrics: readonly string[], record: Record<string, unknown> | undefined): void {
@@ -58,8 +75,8 @@ export class Attribution {
   settle(): void {
     const p = this.pending;
     for (let i = 0; i < p.length; i += 3) {
-      bump(this.of(this.identities, p[i]), p[i + 1], 1);
-      bump(this.of(this.ips, p[i]), p[i + 2], 1);
+      this.distinct += bump(this.of(this.identities, p[i]), p[i + 1], 1);
+      this.distinct += bump(this.of(this.ips, p[i]), p[i + 2], 1);
     }
     p.length = 0;
   }
@@ -74,15 +91,16 @@ export class Attribution {
     for (const [k, who] of this.identities) out.push([k, [...who], [...(this.ips.get(k) ?? [])]]);
     this.identities.clear();
     this.ips.clear();
+    this.distinct = 0;
     return out;
   }
 
   merge(counts: AttributionCounts): void {
     for (const [k, who, ips] of counts) {
       const a = this.of(this.identities, k);
-      for (const [key, n] of who) bump(a, key, n);
+      for (const [key, n] of who) this.distinct += bump(a, key, n);
       const b = this.of(this.ips, k);
-      for (const [key, n] of ips) bump(b, key, n);
+      for (const [key, n] of ips) this.distinct += bump(b, key, n);
     }
   }
 

@@ -123,7 +123,7 @@ export async function readInParallel(o: ParallelReadOptions): Promise<void> {
   const dispatch = (slot: Slot) => {
     if (failure) return;
     if (dispatched >= o.inputs.length) {
-      if (applied === o.inputs.length) settle();
+      if (applied === o.inputs.length) finishAll();
       return;
     }
     if (dispatched >= applied + window) return; // resumed when an input is applied
@@ -155,7 +155,21 @@ export async function readInParallel(o: ParallelReadOptions): Promise<void> {
     }
   };
 
+  // Every input applied: each worker sends the attribution counts it kept ("final"), then it is done.
+  let finishing = false;
+  let finals = 0;
+  const finishAll = () => {
+    if (finishing) return;
+    finishing = true;
+    for (const s of slots) s.worker.postMessage({ t: "finish" } satisfies ToWorker);
+  };
+
   const onMessage = (slot: Slot, m: FromWorker) => {
+    if (m.t === "final") {
+      o.attribution?.merge(m.attribution);
+      if (++finals === slots.length) settle();
+      return;
+    }
     if (m.t === "ack") {
       slot.credits++;
       slot.wakeFeeder?.();
@@ -176,7 +190,7 @@ export async function readInParallel(o: ParallelReadOptions): Promise<void> {
       dispatch(slot);
       // Inputs applied just now may let idle workers go on.
       for (const s of slots) if (!busy.has(s)) dispatch(s);
-      if (applied === o.inputs.length) settle();
+      if (applied === o.inputs.length) finishAll();
     }
   };
 
@@ -197,7 +211,7 @@ export async function readInParallel(o: ParallelReadOptions): Promise<void> {
         }
       });
     }
-    if (o.inputs.length === 0) settle();
+    if (o.inputs.length === 0) finishAll();
     for (const slot of slots) dispatch(slot);
     await finished;
   } finally {

@@ -22,6 +22,8 @@ export type ToWorker =
   | { t: "open"; index: number; name: string; key: CloudTrailKey }
   | { t: "chunk"; bytes: Uint8Array }
   | { t: "end" }
+  /** No more inputs: send what is left ("final"). */
+  | { t: "finish" }
   /** The main thread could not read the input further (the error's message and code). */
   | { t: "fail"; message: string; code?: string };
 
@@ -46,4 +48,6 @@ export type FromWorker =
     }
   | { t: "skip"; skip: Skip }
   | { t: "done"; totals: WireTotals; attribution: AttributionCounts }
+  /** After "finish": the attribution counts not sent yet. */
+  | { t: "final"; attribution: AttributionCounts }
   | { t: "error"; message: string };

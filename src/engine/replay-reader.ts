@@ -8,7 +8,7 @@
 import type { CloudTrailLogEvent } from "../ingest/cloudtrail-events.js";
 import type { EventContext } from "../metrics/transformation.js";
 import type { LogGroupPipeline } from "./log-group-pipeline.js";
-import { Attribution, attributionKey } from "./replay-attribution.js";
+import { type Attribution, attributionKey } from "./replay-attribution.js";
 import type { SeriesTable } from "./replay-series.js";
 
 /** Where samples go: SampleLog on the main thread, a buffer sent to it from a worker. */
@@ -69,8 +69,8 @@ export interface ReplayReaderOptions {
   context: EventContext;
   series: SeriesTable;
   samples: SampleSink;
-  /** Count identities and source IPs per metric (the human summary). */
-  attribute?: boolean;
+  /** Count identities and source IPs per metric here (the human summary); may outlive the reader. */
+  attribution?: Attribution;
 }
 
 export class ReplayReader {
@@ -83,7 +83,7 @@ export class ReplayReader {
   private open: { input?: number; totals: Totals } | undefined;
 
   constructor(private readonly o: ReplayReaderOptions) {
-    this.attribution = o.attribute ? new Attribution() : undefined;
+    this.attribution = o.attribution;
   }
 
   /** Events read so far, settled or not. */

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { inputEventBatches } from "../ingest/source-events.js";
 import { LogGroupPipeline } from "./log-group-pipeline.js";
+import { Attribution } from "./replay-attribution.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./replay-protocol.js";
 import { ReplayReader, type SampleSink } from "./replay-reader.js";
 import { SeriesTable } from "./replay-series.js";
@@ -73,6 +74,10 @@ class SampleBuffer implements SampleSink {
 }
 
 const series = new SeriesTable();
+/** Who is behind each metric, over every input this worker reads (sums: merged in any order). */
+const attribution = setup.attribute ? new Attribution() : undefined;
+/** Distinct keys held before the counts are sent with an input's results. */
+const ATTRIBUTION_FLUSH_AT = 100_000;
 let announced = 0;
 const pipeline = setup.filters.length > 0 ? new LogGroupPipeline(setup.filters) : undefined;
 
@@ -129,7 +134,7 @@ async function readInputs(): Promise<void> {
         context: setup.context,
         series,
         samples: buffer,
-        attribute: setup.attribute,
+        attribution,
       });
       for await (const batch of inputEventBatches(
         { name: open.name, key: open.key, open: () => chunks },
@@ -153,7 +158,9 @@ async function readInputs(): Promise<void> {
           last: t.last,
           streams: [...t.streams].map(([name, s]) => [name, s.first, s.last]),
         },
-        attribution: reader.attribution?.take() ?? [],
+        // Counts go out at the end ("final"), or now when they have grown large.
+        attribution:
+          attribution !== undefined && attribution.size > ATTRIBUTION_FLUSH_AT ? attribution.take() : [],
       });
     }
   } catch (err) {
@@ -164,7 +171,8 @@ async function readInputs(): Promise<void> {
 }
 
 port.on("message", (m: ToWorker) => {
-  if (m.t === "open") {
+  if (m.t === "finish") send({ t: "final", attribution: attribution?.take() ?? [] });
+  else if (m.t === "open") {
     // The main thread opens the next input only after this one's "done".
     current = new Chunks();
     inputs.push(m);

@@ -8,7 +8,7 @@ import type { StoredLogEvent } from "../store/types.js";
 import type { ManualClock } from "./clock.js";
 import type { Engine } from "./engine.js";
 import { installPack } from "./install-pack.js";
-import type { Attribution } from "./replay-attribution.js";
+import { Attribution } from "./replay-attribution.js";
 import { evaluateOnEventTime } from "./replay-evaluate.js";
 import { readInParallel } from "./replay-parallel.js";
 import { emptyTotals, type ReplayBatch, ReplayReader } from "./replay-reader.js";
@@ -102,7 +102,6 @@ export async function replay(options: {
     const threads = options.threads ?? 1;
     const inputs = options.inputs;
     if (inputs && threads > 1 && inputs.list.length > 1 && !options.keepEvents) {
-      const { Attribution } = await import("./replay-attribution.js");
       summary.attribution = options.attribute ? new Attribution() : undefined;
       await readInParallel({
         inputs: inputs.list,
@@ -119,7 +118,13 @@ export async function replay(options: {
         onEvents: (events) => options.onProgress?.({ events, samples: samples.size, phase: "reading" }),
       });
     } else {
-      const reader = new ReplayReader({ pipeline, context, series, samples, attribute: options.attribute });
+      const reader = new ReplayReader({
+        pipeline,
+        context,
+        series,
+        samples,
+        attribution: options.attribute ? new Attribution() : undefined,
+      });
       const events =
         options.events ??
         listedEventBatches(inputs?.list ?? [], {
