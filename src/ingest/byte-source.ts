@@ -74,9 +74,13 @@ export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<
 
 /** Gzipped inputs up to this size are inflated in one call by `inflatedInPlace`. */
 const INFLATE_AT_ONCE_COMPRESSED = 8 * 1024 * 1024;
-const INFLATE_AT_ONCE_OUTPUT = 64 * 1024 * 1024;
-/** Inflated output handed on in one piece up to this size. */
-const ONE_PIECE_OUTPUT = 32 * 1024 * 1024;
+const INFLATE_AT_ONCE_OUTPUT = 32 * 1024 * 1024;
+/**
+ * Inflated output is handed on in pieces of this size: few enough that the reader rarely retries a scan
+ * step at a piece's end, small enough that its text is not held whole (measured on 12 MB CloudTrail
+ * files: one 12 MB piece was 1% faster than 4 MB pieces and held 140 MB more at peak with two workers).
+ */
+const INFLATED_PIECE_BYTES = 4 * 1024 * 1024;
 
 /**
  * As `decompressed`, but a small gzipped input (a CloudTrail file, an S3 object) is inflated in one call
@@ -116,10 +120,8 @@ export async function* inflatedInPlace(raw: AsyncIterable<Buffer>): AsyncGenerat
       out = undefined; // streamed below: the same data and the same error as without this shortcut
     }
     if (out !== undefined) {
-      // One piece when it is small enough: the reader then decodes and scans it in one go, with no
-      // step retried at chunk ends.
-      const piece = out.length <= ONE_PIECE_OUTPUT ? out.length : GUNZIP_CHUNK_BYTES;
-      for (let i = 0; i < out.length; i += piece) yield out.subarray(i, i + piece);
+      for (let i = 0; i < out.length; i += INFLATED_PIECE_BYTES)
+        yield out.subarray(i, i + INFLATED_PIECE_BYTES);
       return;
     }
   }
