@@ -19,7 +19,7 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openEngine } from "../src/cli/open-engine.js";
@@ -28,6 +28,7 @@ import { ManualClock, systemClock } from "../src/engine/clock.js";
 import { Engine } from "../src/engine/engine.js";
 import { installPack } from "../src/engine/install-pack.js";
 import { replay } from "../src/engine/replay.js";
+import { defaultReplayThreads } from "../src/engine/replay-parallel.js";
 import { ingestSources } from "../src/ingest/ingest-sources.js";
 import { listSourceInputs } from "../src/ingest/source-events.js";
 import { mergeSketch, sketchOf } from "../src/metrics/sketch-codec.js";
@@ -164,7 +165,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     const pack = seedAndCisPack();
 
     if (selected(opts, "ingest/replay")) {
-      const threads = availableParallelism();
+      const threads = defaultReplayThreads();
       const reps = opts.reps ?? 1;
       const trail = join(dir, "trail");
       const rssBefore = process.resourceUsage().maxRSS / 1024;

@@ -1,6 +1,6 @@
-import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { ManualClock } from "../engine/clock.js";
+import { defaultReplayThreads } from "../engine/replay-parallel.js";
 import type { AlarmTransition } from "../engine/transitions.js";
 import type { SkippedInput } from "../ingest/cloudtrail-events.js";
 import { LogFileError } from "../ingest/log-file-error.js";
@@ -55,7 +55,7 @@ export function registerReplayCommand(program: Command): void {
     .option("--keep-events", "also store every log event in the data directory")
     .option(
       "--threads <n>",
-      "worker threads that read and filter the inputs (default: one per CPU; 1 = all on the main thread)",
+      "worker threads that read and filter the inputs (default: one per CPU, at most 8; 1 = the main thread only)",
     )
     .action(async (sources: string[], options: ReplayOptions) => {
       await runReplay(sources, options);
@@ -70,7 +70,7 @@ export async function runReplay(sources: string[], options: ReplayOptions): Prom
     if (e instanceof PackError) throw new CliExit(ExitCode.usage, `trailwatch replay: ${e.message}\n`);
     throw e;
   }
-  const threads = options.threads === undefined ? availableParallelism() : Number(options.threads);
+  const threads = options.threads === undefined ? defaultReplayThreads() : Number(options.threads);
   if (!Number.isInteger(threads) || threads < 1)
     throw new CliExit(ExitCode.usage, "trailwatch replay: --threads needs a positive whole number\n");
   const now = Date.now();
