@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { decidedStateValue } from "../../src/alarms/decided-state.js";
 import {
   type EvaluatedAlarmConfig,
   evaluatedStateValue,
   evaluateMetricAlarm,
 } from "../../src/alarms/evaluate.js";
-import { decidedStateValue } from "../../src/alarms/decided-state.js";
 import type { AlarmStateValue, ComparisonOperator, TreatMissingData } from "../../src/store/types.js";
 import { rng } from "../helpers/random.js";
 
