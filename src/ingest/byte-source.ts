@@ -12,9 +12,18 @@ function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * `held` (chunks already taken from `rest`), then the rest of `rest` — or, when taking them had failed,
+ * that failure, so that a consumer meets the same bytes and the same error as without the look-ahead.
+ */
+async function* prepend(
+  held: readonly Buffer[],
+  rest: AsyncIterator<Buffer>,
+  failure?: unknown,
+): AsyncGenerator<Buffer> {
   try {
-    if (head.length > 0) yield head;
+    for (const chunk of held) if (chunk.length > 0) yield chunk;
+    if (failure !== undefined) throw failure;
     for (;;) {
       const r = await rest.next();
       if (r.done) return;
@@ -52,7 +61,7 @@ export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<
     head = Buffer.concat([head, r.value]);
   }
   if (!isGzip(head)) {
-    yield* prepend(head, chunks);
+    yield* prepend([head], chunks);
     return;
   }
   // Large output chunks: per chunk the stream machinery costs more than inflating 16 KB (zlib's default)
@@ -64,7 +73,7 @@ export async function* decompressed(raw: AsyncIterable<Buffer>): AsyncGenerator<
   };
   const gunzip = createGunzip(options);
   // pipeline destroys the gunzip stream with the source's error, so iterating it rethrows that error.
-  pipeline(Readable.from(prepend(head, chunks)), gunzip, () => {});
+  pipeline(Readable.from(prepend([head], chunks)), gunzip, () => {});
   try {
     yield* gunzip as AsyncIterable<Buffer>;
   } finally {
@@ -126,24 +135,5 @@ export async function* inflatedInPlace(raw: AsyncIterable<Buffer>): AsyncGenerat
     }
   }
   // The chunks as they came (a truncated stream's partial output depends on where its chunks end).
-  yield* decompressed(replayed(held, chunks, failure));
-}
-
-/** `held`, then the rest of `chunks` — or, when reading them had failed, that failure. */
-async function* replayed(
-  held: Buffer[],
-  chunks: AsyncIterator<Buffer>,
-  failure: unknown,
-): AsyncGenerator<Buffer> {
-  try {
-    yield* held;
-    if (failure !== undefined) throw failure;
-    for (;;) {
-      const r = await chunks.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  } finally {
-    await chunks.return?.();
-  }
+  yield* decompressed(prepend(held, chunks, failure));
 }

@@ -10,60 +10,14 @@ import { describe, test } from "node:test";
 import type { ReplayBatch } from "../../src/engine/replay.js";
 import { replay } from "../../src/engine/replay.js";
 import { type CloudTrailLogEvent, toLogEvent } from "../../src/ingest/cloudtrail-events.js";
-import { loadPack, type Pack } from "../../src/packs/pack.js";
+import type { Pack } from "../../src/packs/pack.js";
 import { testEngine } from "../helpers/engine.js";
 import { rng } from "../helpers/random.js";
 import { recordLines } from "../helpers/records.js";
+import { seedWithAlarmsOfEveryKind as pack } from "../helpers/replay-pack.js";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const GROUP = "CloudTrail/DefaultLogGroup";
-
-/** The seed's filters with alarms of many kinds on their metrics. */
-async function pack(): Promise<Pack> {
-  const seed = await loadPack("seed");
-  const alarm = (name: string, metric: string, extra: Record<string, unknown>) => ({
-    AlarmName: name,
-    MetricName: metric,
-    Namespace: "CloudTrailMetrics",
-    Statistic: "Sum",
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: "GreaterThanOrEqualToThreshold",
-    ...extra,
-  });
-  return {
-    ...seed,
-    alarms: [
-      ...seed.alarms,
-      alarm("api 2 of 3 breaching", "ApiActivityWithoutMFACount", {
-        Threshold: 2,
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        TreatMissingData: "breaching",
-      }),
-      alarm("api average", "ApiActivityWithoutMFACount", { Statistic: "Average", Period: 120 }),
-      alarm("root max ignore", "RootAccountUsageCount", {
-        Statistic: "Maximum",
-        EvaluationPeriods: 2,
-        TreatMissingData: "ignore",
-      }),
-      alarm("console count notBreaching", "ConsoleSignInWithoutMfaCount", {
-        Statistic: "SampleCount",
-        ComparisonOperator: "GreaterThanThreshold",
-        Threshold: 0,
-        Period: 300,
-        TreatMissingData: "notBreaching",
-      }),
-      alarm("api quiet", "ApiActivityWithoutMFACount", {
-        ComparisonOperator: "LessThanThreshold",
-        Threshold: 1,
-        EvaluationPeriods: 2,
-        TreatMissingData: "breaching",
-      }),
-    ],
-  } as Pack;
-}
 
 /** `n` real records at random seconds of `minutes` minutes, in no particular order. */
 function workload(seed: number, n: number, minutes: number): CloudTrailLogEvent[] {

@@ -15,10 +15,10 @@ import { replay } from "../../src/engine/replay.js";
 import type { Skip } from "../../src/ingest/ingest-input.js";
 import type { Input } from "../../src/ingest/input.js";
 import { listSourceInputs } from "../../src/ingest/source-events.js";
-import { loadPack, type Pack } from "../../src/packs/pack.js";
 import { testEngine } from "../helpers/engine.js";
 import { rng } from "../helpers/random.js";
 import { recordLines } from "../helpers/records.js";
+import { seedWithAlarmsOfEveryKind } from "../helpers/replay-pack.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 const dir = mkdtempSync(join(tmpdir(), "trailwatch-replay-parallel-"));
@@ -68,42 +68,8 @@ function failingInput(): Input {
   } as unknown as Input;
 }
 
-async function seedWithMore(): Promise<Pack> {
-  const seed = await loadPack("seed");
-  const extra = (name: string, metric: string, more: Record<string, unknown>) => ({
-    AlarmName: name,
-    MetricName: metric,
-    Namespace: "CloudTrailMetrics",
-    Statistic: "Sum",
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: "GreaterThanOrEqualToThreshold",
-    ...more,
-  });
-  return {
-    ...seed,
-    alarms: [
-      ...seed.alarms,
-      extra("api 2 of 3 breaching", "ApiActivityWithoutMFACount", {
-        Threshold: 2,
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        TreatMissingData: "breaching",
-      }),
-      extra("console count", "ConsoleSignInWithoutMfaCount", {
-        Statistic: "SampleCount",
-        ComparisonOperator: "GreaterThanThreshold",
-        Threshold: 0,
-        Period: 300,
-        TreatMissingData: "notBreaching",
-      }),
-    ],
-  } as Pack;
-}
-
 async function run(threads: number, list: readonly Input[]) {
-  const p = await seedWithMore();
+  const p = await seedWithAlarmsOfEveryKind();
   const t = await testEngine({ start: 0, storeEvents: false });
   try {
     const skips: Skip[] = [];
