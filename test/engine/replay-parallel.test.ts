@@ -142,3 +142,41 @@ describe("replay on worker threads", () => {
     assert.deepEqual(both.transitions, good.transitions);
   });
 });
+
+describe("replay workers failing", () => {
+  test("a worker that cannot start fails the replay with the reason, and nothing hangs", async () => {
+    const { readInParallel } = await import("../../src/engine/replay-parallel.js");
+    const { emptyTotals } = await import("../../src/engine/replay-reader.js");
+    const { SampleLog } = await import("../../src/engine/replay-samples.js");
+    const { SeriesTable } = await import("../../src/engine/replay-series.js");
+    const list = await listSourceInputs([dir], {});
+    const samples = new SampleLog();
+    try {
+      await assert.rejects(
+        readInParallel({
+          inputs: list,
+          threads: 2,
+          // A pattern no filter could have been stored with: the worker's pipeline throws on load.
+          filters: [
+            {
+              logGroupName: "g",
+              filterName: "broken",
+              filterPattern: "{ $.a = ",
+              metricTransformations: [{ metricName: "M", metricNamespace: "N", metricValue: "1" }],
+              creationTime: 0,
+            },
+          ],
+          context: { account: "111122223333", region: "eu-west-1" },
+          range: {},
+          series: new SeriesTable(),
+          samples,
+          totals: emptyTotals(),
+          onSkip: () => {},
+        }),
+        /must end with '}'/,
+      );
+    } finally {
+      samples.close();
+    }
+  });
+});
