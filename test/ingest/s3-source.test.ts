@@ -143,3 +143,48 @@ test("a second run reads nothing again; a replaced object is reported, not count
   });
   assert.equal(all.events, 3 + 6);
 });
+
+test("replay reads S3 objects on worker threads as on the main thread (the corrupt one reported by both)", async () => {
+  const { replay } = await import("../../src/engine/replay.js");
+  const { listSourceInputs } = await import("../../src/ingest/source-events.js");
+  // Root sign-ins: the seed's root-usage alarm turns.
+  const root = {
+    userIdentity: { type: "Root", arn: "arn:aws:iam::111122223333:root" },
+    eventName: "ConsoleLogin",
+    eventType: "AwsConsoleSignIn",
+  };
+  await put(`${PREFIX}/2024/06/03/root.json.gz`, file("2024-06-03", 3, root));
+  const list = await listSourceInputs([`s3://${BUCKET}/AWSLogs/`], { s3Client: () => client() });
+  assert.equal(list.length, 6, list.map((i) => i.name).join(", "));
+  const outcome = async (threads: number) => {
+    const t = await testEngine({ start: 0, storeEvents: false });
+    try {
+      const skips: string[] = [];
+      const summary = await replay({
+        engine: t.engine,
+        clock: t.clock,
+        pack: await loadPack("seed"),
+        inputs: { list, onSkip: (s) => skips.push(`${s.input} ${s.reason}`) },
+        threads,
+        skipped: [],
+      });
+      return {
+        events: summary.events,
+        matched: summary.matched,
+        skips,
+        transitions: t.transitions.map((x) => `${x.timestamp} ${x.alarm.alarmName} ${x.newState}`),
+      };
+    } finally {
+      await t.close();
+    }
+  };
+  const one = await outcome(1);
+  assert.ok(one.events >= 3 + 4 + 5 + 6 + 3, `events: ${one.events}`); // the test before replaced an object
+  assert.equal(one.skips.length, 1);
+  assert.match(one.skips[0], /corrupt\.json\.gz/);
+  assert.ok(
+    one.transitions.some((x) => x.includes("Root account usage ALARM")),
+    one.transitions.join("\n"),
+  );
+  assert.deepEqual(await outcome(2), one);
+});
