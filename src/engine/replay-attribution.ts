@@ -7,10 +7,8 @@
  * "(other)" depends on what was seen first).
  */
 
-/** Distinct keys counted per metric and kind before newcomers count as "(other)": bounded memory. */
+/** Distinct identities (and distinct source IPs) counted before newcomers count as "(other)": bounded memory. */
 const CAP = 10_000;
-
-type Counts = Map<string, number>;
 
 /** Per metric key: identity -> count, source IP -> count. What a worker sends. */
 export type AttributionCounts = [metric: string, identities: [string, number][], ips: [string, number][]][];
@@ -32,75 +30,95 @@ export function sourceIpOf(record: Record<string, unknown>): string {
   return typeof record.sourceIPAddress === "string" ? record.sourceIPAddress : "(none)";
 }
 
-/** Adds `n` to a key's count; returns 1 when the key is new. */
-function bump(counts: Counts, key: string, n: number): number {
-  const had = counts.get(key);
-  if (had !== undefined) {
-    counts.set(key, had + n);
-    return 0;
-  }
-  if (counts.size < CAP) {
-    counts.set(key, n);
-    return 1;
-  }
-  const other = counts.get("(other)");
-  counts.set("(other)", (other ?? 0) + n);
-  return other === undefined ? 1 : 0;
-}
-
-function topOf(counts: Counts | undefined, n: number): [string, number][] {
-  if (!counts) return [];
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
-}
+/**
+ * Counts per identity (and per source IP), one number per metric slot: an event that fed two metrics is
+ * one map lookup per kind, not one per metric.
+ */
+type Rows = Map<string, number[]>;
 
 export class Attribution {
-  private readonly identities = new Map<string, Counts>();
-  private readonly ips = new Map<string, Counts>();
-  /** Observed, not counted yet: metric key, identity, source IP. */
-  private readonly pending: string[] = [];
-  /** Distinct keys counted (identities and IPs of every metric). */
-  private distinct = 0;
+  /** Metric key -> slot in the rows; and back. */
+  private readonly slots = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private readonly identities: Rows = new Map();
+  private readonly ips: Rows = new Map();
+  /** Observed, not counted yet: per event its identity and IP, and its slots (count first). */
+  private readonly pendingWho: string[] = [];
+  private readonly pendingIp: string[] = [];
+  private readonly pendingSlots: number[] = [];
 
+  /** Distinct identities and IPs held. */
   get size(): number {
-    return this.distinct;
+    return this.identities.size + this.ips.size;
   }
 
-  /** An event that fed these metrics; it counts at the next settle. */
-  observe(metrics: readonly string[], record: Record<string, unknown> | undefined): void {
-    const who = record ? identityOf(record) : "(not JSON)";
-    const ip = record ? sourceIpOf(record) : "(none)";
-    for (const k of metrics) this.pending.push(k, who, ip);
+  /** The slot of a metric key (see attributionKey), made on first use. */
+  slotOf(metricKey: string): number {
+    let slot = this.slots.get(metricKey);
+    if (slot === undefined) {
+      slot = this.keys.length;
+      this.keys.push(metricKey);
+      this.slots.set(metricKey, slot);
+    }
+    return slot;
+  }
+
+  /** An event that fed the metrics of these slots; it counts at the next settle. */
+  observe(slots: readonly number[], record: Record<string, unknown> | undefined): void {
+    this.pendingWho.push(record ? identityOf(record) : "(not JSON)");
+    this.pendingIp.push(record ? sourceIpOf(record) : "(none)");
+    this.pendingSlots.push(slots.length, ...slots);
   }
 
   settle(): void {
-    const p = this.pending;
-    for (let i = 0; i < p.length; i += 3) {
-      this.distinct += bump(this.of(this.identities, p[i]), p[i + 1], 1);
-      this.distinct += bump(this.of(this.ips, p[i]), p[i + 2], 1);
+    const slots = this.pendingSlots;
+    let k = 0;
+    for (let e = 0; e < this.pendingWho.length; e++) {
+      const n = slots[k++];
+      const who = row(this.identities, this.pendingWho[e]);
+      const ip = row(this.ips, this.pendingIp[e]);
+      for (let j = 0; j < n; j++) {
+        const s = slots[k++];
+        who[s] = (who[s] ?? 0) + 1;
+        ip[s] = (ip[s] ?? 0) + 1;
+      }
     }
-    p.length = 0;
+    this.rollback();
   }
 
   rollback(): void {
-    this.pending.length = 0;
+    this.pendingWho.length = 0;
+    this.pendingIp.length = 0;
+    this.pendingSlots.length = 0;
   }
 
   /** The settled counts, to send to another thread; the counter is empty afterwards. */
   take(): AttributionCounts {
-    const out: AttributionCounts = [];
-    for (const [k, who] of this.identities) out.push([k, [...who], [...(this.ips.get(k) ?? [])]]);
+    const out: AttributionCounts = this.keys.map((k) => [k, [], []]);
+    for (const [key, counts] of this.identities)
+      counts.forEach((n, s) => {
+        if (n > 0) out[s][1].push([key, n]);
+      });
+    for (const [key, counts] of this.ips)
+      counts.forEach((n, s) => {
+        if (n > 0) out[s][2].push([key, n]);
+      });
     this.identities.clear();
     this.ips.clear();
-    this.distinct = 0;
     return out;
   }
 
   merge(counts: AttributionCounts): void {
     for (const [k, who, ips] of counts) {
-      const a = this.of(this.identities, k);
-      for (const [key, n] of who) this.distinct += bump(a, key, n);
-      const b = this.of(this.ips, k);
-      for (const [key, n] of ips) this.distinct += bump(b, key, n);
+      const s = this.slotOf(k);
+      for (const [key, n] of who) {
+        const r = row(this.identities, key);
+        r[s] = (r[s] ?? 0) + n;
+      }
+      for (const [key, n] of ips) {
+        const r = row(this.ips, key);
+        r[s] = (r[s] ?? 0) + n;
+      }
     }
   }
 
@@ -109,16 +127,30 @@ export class Attribution {
     metricName: string,
     n = 3,
   ): { identities: [string, number][]; sourceIps: [string, number][] } {
-    const k = attributionKey(namespace, metricName);
-    return { identities: topOf(this.identities.get(k), n), sourceIps: topOf(this.ips.get(k), n) };
+    const s = this.slots.get(attributionKey(namespace, metricName));
+    if (s === undefined) return { identities: [], sourceIps: [] };
+    return { identities: topOf(this.identities, s, n), sourceIps: topOf(this.ips, s, n) };
   }
+}
 
-  private of(map: Map<string, Counts>, k: string): Counts {
-    let c = map.get(k);
-    if (!c) {
-      c = new Map();
-      map.set(k, c);
-    }
-    return c;
+/** A key's row; past the cap, newcomers share the "(other)" row. */
+function row(rows: Rows, key: string): number[] {
+  const r = rows.get(key);
+  if (r !== undefined) return r;
+  const into = rows.size >= CAP ? "(other)" : key;
+  let other = rows.get(into);
+  if (other === undefined) {
+    other = [];
+    rows.set(into, other);
   }
+  return other;
+}
+
+function topOf(rows: Rows, slot: number, n: number): [string, number][] {
+  const all: [string, number][] = [];
+  for (const [key, counts] of rows) {
+    const c = counts[slot];
+    if (c) all.push([key, c]);
+  }
+  return all.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
 }

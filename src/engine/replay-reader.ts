@@ -77,8 +77,8 @@ export class ReplayReader {
   /** Settled totals. */
   readonly totals = emptyTotals();
   readonly attribution: Attribution | undefined;
-  /** Attribution key (namespace + metric name) by series id. */
-  private readonly attributionKeys: string[] = [];
+  /** Attribution slot (namespace + metric name) by series id. */
+  private readonly attributionSlots: number[] = [];
   /** The provisional input still being checked, and its totals so far. */
   private open: { input?: number; totals: Totals } | undefined;
 
@@ -131,21 +131,21 @@ export class ReplayReader {
     const { pipeline, context, series, samples } = this.o;
     if (!pipeline) return 0;
     const attribution = this.attribution;
-    const keys = this.attributionKeys;
+    const slots = this.attributionSlots;
     let matched = 0;
     let t = 0;
-    // The metrics the current event fed (reused: most events feed none or one).
-    const metrics: string[] = [];
+    // The metrics' slots the current event fed (reused: most events feed none or one).
+    const metrics: number[] = [];
     const emit = (s: Parameters<Parameters<LogGroupPipeline["process"]>[2]>[0]) => {
       const id = series.idOf(s);
       samples.add(t, id, s.value);
       if (attribution === undefined || !s.matched) return;
-      let k = keys[id];
-      if (k === undefined) {
-        k = attributionKey(s.namespace, s.metricName);
-        keys[id] = k;
+      let slot = slots[id];
+      if (slot === undefined) {
+        slot = attribution.slotOf(attributionKey(s.namespace, s.metricName));
+        slots[id] = slot;
       }
-      if (!metrics.includes(k)) metrics.push(k);
+      if (!metrics.includes(slot)) metrics.push(slot);
     };
     for (const e of events) {
       t = e.timestamp;
