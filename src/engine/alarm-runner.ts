@@ -30,6 +30,7 @@ import type { Clock } from "./clock.js";
 import type { MetricIndex } from "./metric-index.js";
 import { seriesKey } from "./series-key.js";
 import type { TransitionListener } from "./transitions.js";
+import { WriteMarks } from "./write-marks.js";
 
 export interface AlarmRunnerOptions {
   store: Store;
@@ -75,9 +76,8 @@ export class AlarmRunner {
   evaluating = true;
   /** Told after each alarm this runner stored or deleted (a cluster instance announces it: src/cluster). */
   onChange: ((alarmName: string) => void) | undefined;
-  /** Write counter, and the count at each alarm's latest write start or end: refresh() skips those. */
-  #writes = 0;
-  readonly #written = new Map<string, number>();
+  /** This runner's own alarm writes: refresh() skips those. */
+  readonly #writes = new WriteMarks();
 
   constructor(private readonly o: AlarmRunnerOptions) {}
 
@@ -86,15 +86,8 @@ export class AlarmRunner {
   }
 
   /** Runs one write of an alarm, marked at its start and end (see refresh), and tells onChange after it. */
-  private async write<T>(name: string, run: () => Promise<T>): Promise<T> {
-    this.#written.set(name, ++this.#writes);
-    try {
-      const result = await run();
-      this.onChange?.(name);
-      return result;
-    } finally {
-      this.#written.set(name, ++this.#writes);
-    }
+  private write<T>(name: string, run: () => Promise<T>): Promise<T> {
+    return this.#writes.around(name, run, () => this.onChange?.(name));
   }
 
   /**
@@ -104,7 +97,7 @@ export class AlarmRunner {
    * does. Returns the names whose record changed here.
    */
   async refresh(names?: readonly string[]): Promise<string[]> {
-    const since = this.#writes;
+    const since = this.#writes.now();
     const stored =
       names === undefined
         ? await this.o.store.listAlarms()
@@ -115,7 +108,7 @@ export class AlarmRunner {
     const changed: string[] = [];
     const reconfigured: Alarm[] = [];
     for (const name of names ?? new Set([...this.alarms.keys(), ...byName.keys()])) {
-      if ((this.#written.get(name) ?? 0) > since) continue;
+      if (this.#writes.writtenSince(name, since)) continue;
       const now = byName.get(name);
       const old = this.alarms.get(name);
       if (now === undefined) {
@@ -129,7 +122,7 @@ export class AlarmRunner {
       }
       changed.push(name);
     }
-    for (const [name, at] of this.#written) if (at <= since) this.#written.delete(name);
+    this.#writes.forgetUpTo(since);
     for (const a of reconfigured) await this.evaluateNow(a);
     return changed;
   }

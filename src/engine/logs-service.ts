@@ -22,6 +22,7 @@ import type { Store } from "../store/store.js";
 import type { Identity, LogGroup, LogStream, MetricFilter } from "../store/types.js";
 import type { Clock } from "./clock.js";
 import { LogGroupPipeline } from "./log-group-pipeline.js";
+import { WriteMarks } from "./write-marks.js";
 
 export const MAX_METRIC_FILTERS_PER_GROUP = 100;
 export const MAX_REGEX_FILTERS_PER_GROUP = 5;
@@ -43,9 +44,8 @@ export class LogsService {
   private readonly pipelines = new Map<string, LogGroupPipeline>();
   /** Told after this service changed a log group's metric filters (a cluster announces it: src/cluster). */
   onFiltersChange: ((logGroupName: string) => void) | undefined;
-  /** Write counter, and the count at each group's latest filter write start or end: reloadFilters skips those. */
-  #writes = 0;
-  readonly #written = new Map<string, number>();
+  /** This service's own filter writes, by log group: reloadFilters skips those. */
+  readonly #writes = new WriteMarks();
 
   constructor(
     private readonly store: Store,
@@ -67,7 +67,7 @@ export class LogsService {
    * group whose filters this service changed while the store was being read is left as it is.
    */
   async reloadFilters(groups?: readonly string[]): Promise<string[]> {
-    const since = this.#writes;
+    const since = this.#writes.now();
     const filters =
       groups === undefined
         ? await this.store.listMetricFilters({})
@@ -76,7 +76,7 @@ export class LogsService {
     for (const f of filters) byGroup.set(f.logGroupName, [...(byGroup.get(f.logGroupName) ?? []), f]);
     const changed: string[] = [];
     for (const g of groups ?? new Set([...this.pipelines.keys(), ...byGroup.keys()])) {
-      if ((this.#written.get(g) ?? 0) > since) continue;
+      if (this.#writes.writtenSince(g, since)) continue;
       const now = (byGroup.get(g) ?? []).sort(byName);
       const old = this.pipelines.get(g)?.filters ?? [];
       if (JSON.stringify(now.map(filterKey)) === JSON.stringify(old.map(filterKey))) continue;
@@ -84,21 +84,14 @@ export class LogsService {
       else this.pipelines.set(g, new LogGroupPipeline(now));
       changed.push(g);
     }
-    for (const [g, at] of this.#written) if (at <= since) this.#written.delete(g);
+    this.#writes.forgetUpTo(since);
     if (changed.length > 0) this.monotone.clear();
     return changed;
   }
 
   /** Runs one change of a group's filters, marked at its start and end, and tells onFiltersChange after it. */
-  private async writeFilters<T>(logGroupName: string, run: () => Promise<T>): Promise<T> {
-    this.#written.set(logGroupName, ++this.#writes);
-    try {
-      const result = await run();
-      this.onFiltersChange?.(logGroupName);
-      return result;
-    } finally {
-      this.#written.set(logGroupName, ++this.#writes);
-    }
+  private writeFilters<T>(logGroupName: string, run: () => Promise<T>): Promise<T> {
+    return this.#writes.around(logGroupName, run, () => this.onFiltersChange?.(logGroupName));
   }
 
   /**

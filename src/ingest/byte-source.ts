@@ -104,11 +104,10 @@ export async function* inflatedInPlace(raw: AsyncIterable<Buffer>): AsyncGenerat
   let size = 0;
   let ended = false;
   let failure: unknown;
+  // Gzip or not is known once two bytes are in; only gzip is held further, up to the limit.
+  let gzip: boolean | undefined;
   try {
-    while (
-      size < INFLATE_AT_ONCE_COMPRESSED &&
-      (size < 2 || isGzip(held[0].length >= 2 ? held[0] : Buffer.concat(held)))
-    ) {
+    while (size < INFLATE_AT_ONCE_COMPRESSED && gzip !== false) {
       const r = await chunks.next();
       if (r.done) {
         ended = true;
@@ -116,11 +115,12 @@ export async function* inflatedInPlace(raw: AsyncIterable<Buffer>): AsyncGenerat
       }
       held.push(r.value);
       size += r.value.length;
+      if (gzip === undefined && size >= 2) gzip = isGzip(Buffer.concat(held));
     }
   } catch (err) {
     failure = err; // the bytes before it are read as they would have been streamed, then it is thrown
   }
-  if (ended && size >= 2 && isGzip(held[0].length >= 2 ? held[0] : Buffer.concat(held))) {
+  if (ended && gzip === true) {
     const head = Buffer.concat(held);
     let out: Buffer | undefined;
     try {

@@ -12,6 +12,18 @@ import { CONTRIBUTES, type Kind, record, SEED_METRICS } from "./events.js";
 import { startInstance, type TestInstance } from "./instance.js";
 import { deleteStream, dropSchema, eventually, uniqueName, withServices } from "./services.js";
 
+/** A second bus worker beside the instance's own, on its engine and store (a worker come back). */
+async function busWorkerOf(i: TestInstance) {
+  const { BusWorker } = await import("../../src/cluster/bus-worker.js");
+  return new BusWorker({
+    bus: i.cluster.bus,
+    engine: i.ctx.engine,
+    store: i.stores.workerStore,
+    clock: { now: () => Date.now() },
+    onError: (err) => assert.fail(err as Error),
+  });
+}
+
 const GROUP = "CloudTrail/DefaultLogGroup";
 const KINDS: Kind[] = ["plain", "nomfa", "plain", "root", "console", "plain", "nomfa"];
 
@@ -121,14 +133,7 @@ await withServices("cluster bus", () => {
       assert.equal(first.duplicate, undefined);
       await settled("the dying worker's commit");
       // A worker comes back; after the ack wait JetStream delivers the batch again.
-      const restarted = (await import("../../src/cluster/bus-worker.js")).BusWorker;
-      const w = new restarted({
-        bus: a.cluster.bus,
-        engine: a.ctx.engine,
-        store: a.stores.workerStore,
-        clock: { now: () => Date.now() },
-        onError: (err) => assert.fail(err as Error),
-      });
+      const w = await busWorkerOf(a);
       await w.start();
       try {
         await eventually(
@@ -147,13 +152,7 @@ await withServices("cluster bus", () => {
     });
 
     test("a batch bigger than one message is split, and each part applied once", async () => {
-      const w = new (await import("../../src/cluster/bus-worker.js")).BusWorker({
-        bus: a.cluster.bus,
-        engine: a.ctx.engine,
-        store: a.stores.workerStore,
-        clock: { now: () => Date.now() },
-        onError: (err) => assert.fail(err as Error),
-      });
+      const w = await busWorkerOf(a);
       await w.start();
       try {
         const max = a.cluster.bus.maxMessageBytes;
